@@ -1,0 +1,1 @@
+"""Rasa SDK actions: a thin layer that translates between Rasa and bot/."""

@@ -1,0 +1,138 @@
+"""Form validation and the custom 'ask' actions of the three forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import dispatch, easy, events, store, text_of
+from bot.catalogue import QUESTION_IDS
+from bot.dialogue import conversation, interview, summary
+
+
+class ValidateOnboardingForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_onboarding_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        consent = tracker.get_slot("consent")
+        required = ["consent"]
+        if consent is None:
+            return required
+        if consent:
+            required.append("easy_language")
+        required.append("urgent_check")
+        if tracker.get_slot("urgent_check") is True:
+            required.append("urgent_text")
+        return required
+
+    def validate_consent(self, value: Any, dispatcher: CollectingDispatcher,
+                         tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = conversation.record_consent(store(), tracker.sender_id, value is True,
+                                           easy(tracker))
+        dispatch(turn, dispatcher)
+        return turn.slots
+
+    def validate_easy_language(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = conversation.set_language(store(), tracker.sender_id, value is True,
+                                         tracker.get_slot("consent"))
+        dispatch(turn, dispatcher)
+        return {"easy_language": value is True}
+
+    def validate_urgent_text(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = conversation.urgent_need(store(), tracker.sender_id, str(value), easy(tracker),
+                                        tracker.get_slot("consent"))
+        dispatch(turn, dispatcher)
+        return turn.slots
+
+
+class ValidateInterviewForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_interview_form"
+
+
+def _question_validator(question_id: str):
+    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: DomainDict) -> dict[str, Any]:
+        turn = interview.handle_value(
+            store(), tracker.sender_id, question_id, str(value), tracker.get_slot("ask_mode"),
+            bool(tracker.get_slot("consent")),
+        )
+        dispatch(turn, dispatcher)
+        return turn.slots
+
+    validate.__name__ = f"validate_answer_{question_id}"
+    return validate
+
+
+for _qid in QUESTION_IDS:
+    setattr(ValidateInterviewForm, f"validate_answer_{_qid}", _question_validator(_qid))
+
+
+class _AskQuestion(Action):
+    question_id = ""
+
+    def name(self) -> str:
+        return f"action_ask_answer_{self.question_id}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list:
+        return events(interview.ask(self.question_id, tracker.get_slot("ask_mode")), dispatcher)
+
+
+# one ask action per question (Rasa looks them up by name)
+for _qid in QUESTION_IDS:
+    globals()[f"ActionAskAnswer{_qid.title()}"] = type(
+        f"ActionAskAnswer{_qid.title()}", (_AskQuestion,), {"question_id": _qid}
+    )
+
+
+class ValidateSummaryForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_summary_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if not summary.pending_items(store(), tracker.sender_id):
+            return []
+        if tracker.get_slot("awaiting_correction"):
+            return ["item_correction"]
+        return ["item_decision"]
+
+    def validate_item_decision(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = summary.decide(store(), tracker.sender_id, tracker.get_slot("current_item"),
+                              str(value))
+        dispatch(turn, dispatcher)
+        return turn.slots
+
+    def validate_item_correction(self, value: Any, dispatcher: CollectingDispatcher,
+                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        turn = summary.correct(store(), tracker.sender_id, tracker.get_slot("current_item"),
+                               str(value))
+        dispatch(turn, dispatcher)
+        return turn.slots
+
+
+class ActionAskItemDecision(Action):
+    def name(self) -> str:
+        return "action_ask_item_decision"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        return events(summary.ask_next(store(), tracker.sender_id), dispatcher)
+
+
+class ActionAskItemCorrection(Action):
+    def name(self) -> str:
+        return "action_ask_item_correction"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        # The correction prompt was already sent with the decision; re-ask after interruptions.
+        item = summary._current(store(), tracker.sender_id, tracker.get_slot("current_item"))
+        text = item.text if item else text_of(tracker)
+        dispatcher.utter_message(response="utter_ask_item_correction", item=text[:300])
+        return []

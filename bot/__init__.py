@@ -1,0 +1,1 @@
+"""LWIW-Assistent: application code (profile, storage, dialogue logic, knowledge, export, web)."""

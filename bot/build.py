@@ -1,0 +1,78 @@
+"""Build steps: spaCy pipeline, generated Rasa files, trained model (only when inputs change)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import domain_gen
+from bot.nlp.pipeline import ensure_pipeline
+from bot.settings import BUILD_DIR, ROOT, SPACY_PIPELINE_DIR
+
+MODELS_DIR = ROOT / "models"
+RASA_DATA = ("data/nlu", "data/rules")
+MODEL_INPUTS = ("config.yml", "domain", *RASA_DATA)
+
+
+def _files(relative: str) -> list[Path]:
+    path = ROOT / relative
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.yml") if p.is_file())
+
+
+def model_hash() -> str:
+    """Fingerprint of everything the trained model depends on."""
+    digest = hashlib.sha256()
+    for relative in MODEL_INPUTS:
+        for path in _files(relative):
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    digest.update((SPACY_PIPELINE_DIR / "lwiw_gazetteer.sha256").read_bytes())
+    digest.update((ROOT / "bot" / "nlp" / "crisis_guard.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path() -> Path:
+    return MODELS_DIR / f"lwiw-{model_hash()}.tar.gz"
+
+
+def rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    return env
+
+
+def rasa_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "rasa", *args]
+
+
+def prepare() -> None:
+    """Everything but training: the spaCy pipeline and the generated Rasa files."""
+    BUILD_DIR.mkdir(exist_ok=True)
+    ensure_pipeline()
+    domain_gen.write_all()
+
+
+def train_if_needed(force: bool = False) -> Path:
+    prepare()
+    target = model_path()
+    if target.exists() and not force:
+        return target
+    MODELS_DIR.mkdir(exist_ok=True)
+    subprocess.run(
+        rasa_command(
+            "train", "--config", "config.yml", "--domain", "domain", "--data", *RASA_DATA,
+            "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        ),
+        cwd=ROOT, env=rasa_env(), check=True,
+    )
+    for old in MODELS_DIR.glob("lwiw-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target

@@ -1,0 +1,1 @@
+"""German NLP: our own spaCy pipeline (built from data/gazetteer/) and extraction."""

@@ -1,0 +1,106 @@
+"""Build the German spaCy pipeline that Rasa's SpacyNLP loads by path.
+
+blank `de` + lookup lemmatizer (tables from spacy-lookups-data, saved into the pipeline so
+nothing is downloaded at run time) + an entity ruler for Hamburg's Bezirke and Stadtteile,
+relations, technical aids, neighbourhood places and ICF life-area keywords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+import yaml
+from spacy.language import Language
+
+from bot.settings import DATA_DIR, SPACY_PIPELINE_DIR
+
+GAZETTEER_DIR = DATA_DIR / "gazetteer"
+STAMP_FILE = "lwiw_gazetteer.sha256"
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((GAZETTEER_DIR / name).read_text(encoding="utf-8"))
+
+
+def _pattern(label: str, text: str, canonical: str) -> dict:
+    return {"label": label, "pattern": str(text).lower(), "id": canonical}
+
+
+def _place_pattern(label: str, text: str, canonical: str, common: set[str]) -> dict:
+    """Place names that are also ordinary words (Horn, Hamm, Mitte) only match capitalised."""
+    if str(text).lower() in common:
+        return {"label": label, "pattern": [{"ORTH": str(text)}], "id": canonical}
+    return _pattern(label, text, canonical)
+
+
+def entity_patterns() -> list[dict]:
+    """All ruler patterns; `id` holds the canonical value (relation key, aid key, name)."""
+    patterns: list[dict] = []
+    hamburg = _load("hamburg.yml")
+    common = {str(word).lower() for word in hamburg.get("common_words") or ()}
+    quarter_names: set[str] = set()
+    for district in hamburg["districts"]:
+        for quarter in district["quarters"]:
+            quarter_names.add(quarter["name"].lower())
+            for text in [quarter["name"], *(quarter.get("aliases") or [])]:
+                patterns.append(_place_pattern("quarter", text, quarter["name"], common))
+    for district in hamburg["districts"]:
+        for text in [district["name"], *(district.get("aliases") or [])]:
+            # a name that is also a Stadtteil is taken as the Stadtteil (it implies the Bezirk)
+            if str(text).lower() not in quarter_names:
+                patterns.append(_place_pattern("district", text, district["name"], common))
+    for item in _load("relations.yml")["relations"]:
+        patterns += [_pattern("relation", t, item["relation"]) for t in item["terms"]]
+    for item in _load("aids.yml")["aids"]:
+        patterns += [_pattern("aid", t, item["aid"]) for t in item["terms"]]
+    for item in _load("places.yml")["places"]:
+        patterns += [_pattern("place", t, item["kind"]) for t in item["terms"]]
+    for item in _load("life_areas.yml")["life_areas"]:
+        patterns += [_pattern("life_area", t, item["code"]) for t in item["keywords"]]
+    return patterns
+
+
+def gazetteer_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(GAZETTEER_DIR.glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def build_pipeline() -> Language:
+    nlp = spacy.blank("de")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe(
+        "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
+    )
+    nlp.initialize()
+    ruler.add_patterns(entity_patterns())
+    return nlp
+
+
+def ensure_pipeline(target: Path = SPACY_PIPELINE_DIR, force: bool = False) -> bool:
+    """Build the pipeline into `target` unless it is current. Returns True if it was built."""
+    stamp = target / STAMP_FILE
+    wanted = gazetteer_hash()
+    if not force and stamp.exists() and stamp.read_text().strip() == wanted:
+        return False
+    nlp = build_pipeline()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(target)
+    stamp.write_text(wanted)
+    (target / "lwiw_patterns_count.json").write_text(
+        json.dumps({"patterns": len(entity_patterns())})
+    )
+    return True
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    ensure_pipeline()
+    return spacy.load(SPACY_PIPELINE_DIR)

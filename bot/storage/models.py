@@ -1,0 +1,128 @@
+"""Tables of the application. Rasa's own `events` table (tracker store) lives beside them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Conversation(Base):
+    """One person's conversation; `id` is Rasa's sender id.
+
+    A conversation resumed with a code from another sender id gets its own row whose
+    `linked_to` points at the original; all data is kept on the original (canonical) row.
+    """
+
+    __tablename__ = "conversations"
+
+    id = Column(String(128), primary_key=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    consent_given = Column(Boolean, nullable=True)
+    consent_at = Column(DateTime, nullable=True)
+    consent_version = Column(String(32), nullable=True)
+    language_mode = Column(String(16), nullable=False, default="standard")
+    resume_code = Column(String(64), nullable=True, unique=True)
+    linked_to = Column(String(128), ForeignKey("conversations.id", ondelete="CASCADE"))
+    pseudonym = Column(String(200), nullable=True)
+    with_staff = Column(Boolean, nullable=False, default=False)
+    summary_confirmed_at = Column(DateTime, nullable=True)
+
+    answers = relationship(
+        "Answer", back_populates="conversation", cascade="all, delete-orphan",
+        order_by="Answer.id",
+    )
+
+
+class Answer(Base):
+    """An answer in the person's own words, stored verbatim the moment it is given."""
+
+    __tablename__ = "answers"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    question_id = Column(String(32), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    # active | superseded (corrected or re-answered) | removed (by the person)
+    status = Column(String(16), nullable=False, default="active")
+    confirmed_at = Column(DateTime, nullable=True)
+    corrects_id = Column(Integer, ForeignKey("answers.id", ondelete="SET NULL"), nullable=True)
+
+    conversation = relationship("Conversation", back_populates="answers")
+
+
+class QuestionState(Base):
+    """How a guiding question ended: answered, skipped or none (nothing to say)."""
+
+    __tablename__ = "question_states"
+
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id = Column(String(32), primary_key=True)
+    state = Column(String(16), nullable=False)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class UrgentNeed(Base):
+    __tablename__ = "urgent_needs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    text = Column(Text, nullable=False)
+    categories = Column(String(200), nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PendingTrackerDeletion(Base):
+    """Sender ids whose Rasa tracker events must be removed once Rasa has saved the turn.
+
+    An action cannot delete its own tracker: Rasa writes the turn's events after the action
+    returns. The web app (right after the reply) or `lwiw purge` completes the deletion.
+    """
+
+    __tablename__ = "pending_tracker_deletions"
+
+    sender_id = Column(String(128), primary_key=True)
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ItemDecision(Base):
+    """The person's decision on a structured read-back item (confirmed / corrected / removed)."""
+
+    __tablename__ = "item_decisions"
+    __table_args__ = (UniqueConstraint("conversation_id", "item_key"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    item_key = Column(String(200), nullable=False)
+    status = Column(String(16), nullable=False)
+    corrected_text = Column(Text, nullable=True)
+    decided_at = Column(DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,20 @@
+"""Labels for messages composed from data, in both registers (data/ui_texts.yml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import yaml
+
+from bot.settings import DATA_DIR
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict:
+    return yaml.safe_load((DATA_DIR / "ui_texts.yml").read_text(encoding="utf-8"))
+
+
+def label(name: str, easy: bool, **values: str) -> str:
+    raw = _texts()[name]
+    text = raw if isinstance(raw, str) else raw["easy" if easy else "standard"]
+    return text.format(**values) if values else text

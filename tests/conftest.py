@@ -1,0 +1,134 @@
+"""Shared fixtures: a temporary database, and the real assistant on loopback ports."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import services
+from bot.settings import Settings
+from bot.storage.migrate import upgrade_to_head
+from bot.storage.repository import Store
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture()
+def store(db_url: str) -> Store:
+    return Store(db_url)
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    from bot.build import train_if_needed
+
+    return train_if_needed()
+
+
+@dataclass
+class Assistant:
+    settings: Settings
+    store: Store
+    log_dir: Path
+    model: Path
+    endpoints: Path
+    processes: dict = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return self.settings.rasa_url
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}"
+
+    def start(self, *names: str) -> None:
+        for name in names or ("actions", "rasa", "web"):
+            if name == "actions":
+                process = services.start_action_server(self.settings, self.log_dir / "actions.log")
+                url = f"http://127.0.0.1:{self.settings.action_port}/health"
+            elif name == "rasa":
+                process = services.start_rasa(self.settings, self.model, self.endpoints,
+                                              self.log_dir / "rasa.log")
+                url = f"{self.rasa_url}/"
+            else:
+                process = services.start_web(self.settings, self.log_dir / "web.log")
+                url = f"{self.web_url}/health"
+            self.processes[name] = process
+            services.wait_for(url, process, timeout=300)
+
+    def kill(self, *names: str) -> None:
+        for name in names:
+            process = self.processes.pop(name)
+            process.kill()
+            process.wait(timeout=30)
+
+    def stop(self) -> None:
+        services.stop(*self.processes.values())
+        self.processes.clear()
+
+
+@pytest.fixture(scope="session")
+def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    base = tmp_path_factory.mktemp("assistant")
+    rasa_port = free_port()
+    settings = Settings(
+        database_url=f"sqlite:///{base / 'lwiw.db'}",
+        rasa_url=f"http://127.0.0.1:{rasa_port}",
+        action_port=free_port(), rasa_port=rasa_port, web_port=free_port(),
+        web_host="127.0.0.1", retention_days=365,
+    )
+    upgrade_to_head(settings.database_url)
+    endpoints = services.write_endpoints(settings)
+    instance = Assistant(settings, Store(settings.database_url), base, model_path, endpoints)
+    try:
+        instance.start()
+        yield instance
+    finally:
+        instance.stop()
+
+
+class Chat:
+    """One person talking to Rasa's REST channel."""
+
+    def __init__(self, rasa_url: str, sender: str | None = None) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
+        self.history: list[tuple[str, list[dict]]] = []
+
+    def send(self, text: str) -> list[dict]:
+        reply = httpx.post(self.url, json={"sender": self.sender, "message": text}, timeout=120)
+        reply.raise_for_status()
+        messages = reply.json()
+        self.history.append((text, messages))
+        return messages
+
+    @staticmethod
+    def texts(messages: list[dict]) -> str:
+        return "\n".join(m.get("text", "") for m in messages if m.get("text"))
+
+    @staticmethod
+    def payloads(messages: list[dict]) -> list[dict]:
+        return [m["custom"] for m in messages if "custom" in m]
+
+
+@pytest.fixture()
+def chat(assistant: Assistant) -> Chat:
+    return Chat(assistant.rasa_url)

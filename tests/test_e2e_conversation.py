@@ -1,0 +1,188 @@
+"""End to end: the trained model, the real Rasa and action servers on loopback, SQLite.
+
+Talks through Rasa's REST channel like a client would and checks what was stored.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.catalogue import QUESTION_IDS, load_questions
+from bot.knowledge import entry
+from tests.conftest import Chat
+
+pytestmark = pytest.mark.slow
+
+ANSWERS = {
+    "living": ["Ich möchte alleine wohnen, mit meinem Hund.", "Mehr tanzen gehen 💃"],
+    "self": ["Mit meinem Tablet lasse ich mir Briefe vorlesen."],
+    "people": ["Meine Schwester hilft mir beim Einkaufen."],
+    "neighbourhood": ["Ich wohne in Barmbek-Nord und gehe gern in die Bücherhalle."],
+    "professional": ["Jemand, der mir bei Briefen vom Amt hilft."],
+    "contribution": ["Ich kann gut zuhören und helfe meiner Nachbarin."],
+}
+CRISIS_NUMBER = "0800 111 0 111"
+
+
+def question_ids(messages: list[dict]) -> list[str]:
+    return [p["question_id"] for p in Chat.payloads(messages) if "question_id" in p]
+
+
+def button_payloads(messages: list[dict]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons", [])]
+
+
+def start(chat: Chat, easy: bool) -> list[dict]:
+    welcome = chat.send("Moin")
+    assert "/affirm" in button_payloads(welcome) and "/deny" in button_payloads(welcome)
+    asked_language = chat.send("/affirm")
+    assert "/affirm" in button_payloads(asked_language)
+    asked_urgent = chat.send("/affirm" if easy else "/deny")
+    assert "/affirm" in button_payloads(asked_urgent)
+    first = chat.send("nein")
+    assert question_ids(first) == ["living"]
+    return first
+
+
+@pytest.mark.parametrize("easy", [False, True], ids=["standard", "leichte-sprache"])
+def test_whole_conversation_is_stored(assistant, chat, easy):
+    first = start(chat, easy)
+    wording = {q.id: q.question.get(easy) for q in load_questions()}
+    assert wording["living"] in Chat.texts(first)
+    assert Chat.payloads(first)[0]["progress"] == {"current": 1, "total": 6}
+
+    for number, qid in enumerate(QUESTION_IDS, start=1):
+        for answer in ANSWERS[qid]:
+            noted = chat.send(answer)
+            assert f"„{answer}“" in Chat.texts(noted)
+            assert question_ids(noted) == [qid]          # "Gibt es noch mehr?"
+            assert button_payloads(noted) == ["/affirm", "/deny"]
+        after = chat.send("nein")
+        if number < 6:
+            next_qid = QUESTION_IDS[number]
+            assert question_ids(after) == [next_qid]
+            assert wording[next_qid] in Chat.texts(after)
+            progress = Chat.payloads(after)[0]["progress"]
+            assert progress == {"current": number + 1, "total": 6}
+        else:
+            # read-back of the first item, with confirm / change / remove buttons
+            assert "/remove_item" in button_payloads(after)
+            assert f"„{ANSWERS['living'][0]}“" in Chat.texts(after)
+
+    chat.send("/affirm")                      # first item confirmed on its own
+    done = chat.send("/confirm_all")          # the rest at once
+    assert done and not button_payloads(done)
+
+    stored = assistant.store.active_answers(chat.sender)
+    expected = [(qid, text) for qid in QUESTION_IDS for text in ANSWERS[qid]]
+    assert [(a.question_id, a.text) for a in stored] == expected
+    assert all(a.confirmed for a in stored)
+    conversation = assistant.store.get_conversation(chat.sender)
+    assert conversation.consent_given is True and conversation.consent_at is not None
+    assert conversation.language_mode == ("easy" if easy else "standard")
+    assert conversation.summary_confirmed_at is not None
+    assert set(assistant.store.question_states(chat.sender).values()) == {"answered"}
+
+
+def test_global_intents_inside_a_question_return_to_it(assistant, chat):
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    chat.send("nein")                                       # now at "self"
+    crisis = chat.send("ich will nicht mehr leben")
+    assert CRISIS_NUMBER in Chat.texts(crisis)
+    assert question_ids(crisis) == ["self"]                 # and back to the question
+    wish = chat.send("ich will nicht mehr alleine wohnen")  # a wish, not a crisis
+    assert CRISIS_NUMBER not in Chat.texts(wish)
+    assert "„ich will nicht mehr alleine wohnen“" in Chat.texts(wish)
+    faq = chat.send("was ist ein persönliches budget?")
+    faq_entry_text = entry("persoenliches_budget.recht").text.standard
+    assert any(
+        sentence in Chat.texts(faq) for sentence in faq_entry_text.split(". ")[:1]
+    ) or "§ 29" in Chat.texts(faq)
+    assert question_ids(faq) == ["self"]
+    easy = chat.send("bitte in leichter sprache")
+    assert load_questions()[1].more.easy in Chat.texts(easy)
+    assert question_ids(easy) == ["self"]
+    back = chat.send("zurück")                                # removes the last answer
+    assert "„ich will nicht mehr alleine wohnen“" in Chat.texts(back)
+    assert [a.text for a in assistant.store.active_answers(chat.sender, "self")] == []
+    examples = chat.send("weiß nicht")
+    assert "Tablet" in Chat.texts(examples) and question_ids(examples) == ["self"]
+    skipped = chat.send("überspringen")
+    assert question_ids(skipped) == ["people"]
+    assert assistant.store.question_states(chat.sender)["self"] == "skipped"
+
+
+def test_pause_and_resume_with_code_in_a_new_conversation(assistant, chat):
+    start(chat, easy=True)
+    chat.send(ANSWERS["living"][0])
+    chat.send("nein")
+    chat.send(ANSWERS["self"][0])
+    paused = chat.send("ich mach später weiter")
+    code = assistant.store.get_conversation(chat.sender).resume_code
+    assert code and code in Chat.texts(paused)
+
+    later = Chat(assistant.rasa_url)
+    later.send("hallo")
+    resumed = later.send(f"Mein Code ist {code.lower()}")
+    assert question_ids(resumed) == ["self"]               # "Gibt es noch mehr?" for self
+    assert load_questions()[1].more.easy in Chat.texts(resumed)   # easy language kept
+    later.send("nein")
+    later.send(ANSWERS["people"][0])
+    stored = assistant.store.active_answers(chat.sender)
+    assert [a.text for a in stored] == [
+        ANSWERS["living"][0], ANSWERS["self"][0], ANSWERS["people"][0]
+    ]
+    assert assistant.store.canonical_id(later.sender) == chat.sender
+
+
+def test_unknown_resume_code_keeps_the_person_where_they_were(assistant, chat):
+    chat.send("hallo")
+    reply = chat.send("mein code ist HAFEN-KRAN-99")
+    assert "/affirm" in button_payloads(reply)             # consent question again
+
+
+def test_without_consent_nothing_is_stored(assistant, chat):
+    chat.send("hallo")
+    denied = chat.send("/deny")
+    assert Chat.texts(denied)
+    faq = chat.send("was ist die eutb")
+    assert "EUTB" in Chat.texts(faq) or "Teilhabe" in Chat.texts(faq)
+    chat.send("Ich will alleine wohnen")
+    assert assistant.store.get_conversation(chat.sender) is None
+    assert assistant.store.active_answers(chat.sender) == []
+
+
+def test_delete_removes_profile_and_tracker_events(assistant, chat):
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    ask = chat.send("ich will meine daten löschen")
+    assert button_payloads(ask) == ["/confirm_delete", "/cancel_delete"]
+    chat.send("/confirm_delete")
+    assert assistant.store.get_conversation(chat.sender) is None
+    assert assistant.store.active_answers(chat.sender) == []
+    assert assistant.store.has_pending_tracker_deletion(chat.sender)
+    assistant.store.process_pending_tracker_deletions()
+    with assistant.store._session() as session:
+        remaining = session.execute(
+            text("SELECT type_name FROM events WHERE sender_id = :s"), {"s": chat.sender}
+        ).scalars().all()
+    assert "user" not in remaining                    # no message of the person is left
+    again = chat.send("hallo")                        # a fresh start
+    assert "/affirm" in button_payloads(again)
+
+
+def test_killed_servers_lose_no_confirmed_answer(assistant, chat):
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    chat.send("nein")
+    chat.send(ANSWERS["self"][0])
+    assistant.kill("rasa", "actions")
+    try:
+        stored = [a.text for a in assistant.store.active_answers(chat.sender)]
+        assert stored == [ANSWERS["living"][0], ANSWERS["self"][0]]
+    finally:
+        assistant.start("actions", "rasa")
+    after = chat.send("nein")                         # the conversation goes on
+    assert question_ids(after) == ["people"]

@@ -1,0 +1,112 @@
+"""The dialogue decisions of bot/dialogue against a real SQLite database."""
+
+from __future__ import annotations
+
+from bot.catalogue import QUESTION_IDS, question_payload
+from bot.dialogue import conversation, interview, summary
+
+
+def test_payload_contract():
+    assert question_payload("living") == {"question_id": "living",
+                                          "progress": {"current": 1, "total": 6}}
+    assert question_payload("contribution")["progress"] == {"current": 6, "total": 6}
+
+
+def test_answer_is_stored_verbatim_and_asks_for_more(store):
+    answer = "  Ich will <b>allein</b> wohnen 🐕\nmit Hund  "
+    turn = interview.handle_value(store, "s1", "living", answer, "first", consent=True)
+    assert turn.slots == {"answer_living": None, "ask_mode": "more"}
+    assert [a.text for a in store.active_answers("s1")] == [answer]
+    assert turn.replies[0].variables["answer"] == "Ich will <b>allein</b> wohnen 🐕 mit Hund"
+
+
+def test_without_consent_nothing_is_written(store):
+    interview.handle_value(store, "s1", "living", "allein wohnen", "first", consent=False)
+    assert store.get_conversation("s1") is None
+
+
+def test_more_done_skip_none(store):
+    assert interview.handle_value(store, "s", "living", "__more__", "more", True).slots == {
+        "answer_living": None, "ask_mode": "what_else"}
+    none = interview.handle_value(store, "s", "living", "__done__", "first", True)
+    assert none.slots["answer_living"] == "none"
+    assert none.replies[0].response == "utter_question_none"
+    skip = interview.handle_value(store, "s", "self", "__skip__", "first", True)
+    assert skip.slots["answer_self"] == "skipped"
+    assert store.question_states("s") == {"living": "none", "self": "skipped"}
+    interview.handle_value(store, "s", "people", "Meine Mutter", "first", True)
+    done = interview.handle_value(store, "s", "people", "__skip__", "more", True)
+    assert done.slots["answer_people"] == "answered"
+
+
+def test_go_back_removes_last_answer_then_goes_to_previous_question(store):
+    interview.handle_value(store, "s", "living", "allein wohnen", "first", True)
+    interview.handle_value(store, "s", "living", "__done__", "more", True)
+    interview.handle_value(store, "s", "self", "kochen", "first", True)
+    back = interview.handle_value(store, "s", "self", "__back__", "more", True)
+    assert back.replies[0].response == "utter_go_back_last_removed"
+    assert store.active_answers("s", "self") == []
+    back = interview.handle_value(store, "s", "self", "__back__", "first", True)
+    assert back.slots == {"answer_self": None, "answer_living": None, "ask_mode": "first"}
+    assert back.replies[0].variables["answer"] == "allein wohnen"
+    assert store.active_answers("s") == []
+    history = store.answer_history("s")
+    assert [(a.text, a.status) for a in history] == [
+        ("allein wohnen", "superseded"), ("kochen", "superseded")]
+    first = interview.handle_value(store, "s", "living", "__back__", "first", True)
+    assert first.replies[0].response == "utter_go_back_first"
+
+
+def test_ask_uses_generated_responses_with_payload():
+    turn = interview.ask("people", "more")
+    assert turn.replies[0].response == "utter_more_people"
+    assert turn.replies[0].custom == question_payload("people")
+    assert interview.ask("people", None).replies[0].response == "utter_question_people"
+
+
+def test_pause_and_resume_restore_the_place(store):
+    store.record_consent("old", True)
+    store.set_language_mode("old", True)
+    interview.handle_value(store, "old", "living", "allein wohnen", "first", True)
+    interview.handle_value(store, "old", "living", "__done__", "more", True)
+    interview.handle_value(store, "old", "self", "kochen", "first", True)
+    pause = conversation.pause(store, "old", consent=True)
+    code = pause.slots["resume_code"]
+    turn = conversation.resume(store, "new", None, f"hier: {code.lower()} danke")
+    assert turn.slots["answer_living"] == "answered"
+    assert turn.slots["answer_self"] is None and turn.slots["ask_mode"] == "more"
+    assert turn.slots["easy_language"] is True and turn.slots["stage"] == "interview"
+    interview.handle_value(store, "new", "self", "putzen", "more", True)
+    assert [a.text for a in store.active_answers("old")] == [
+        "allein wohnen", "kochen", "putzen"]
+    assert conversation.resume(store, "x", None, "HAFEN-KRAN-99").replies[0].response == (
+        "utter_resume_unknown")
+    assert conversation.resume(store, "x", None, "weiter").replies[0].response == (
+        "utter_resume_ask_code")
+
+
+def test_summary_confirm_correct_remove(store):
+    for qid, text in zip(QUESTION_IDS, ["a", "b", "c"]):
+        interview.handle_value(store, "s", qid, text, "first", True)
+    ask = summary.ask_next(store, "s")
+    first_key = ask.slots["current_item"]
+    summary.decide(store, "s", first_key, "confirm")
+    second = summary.ask_next(store, "s").slots["current_item"]
+    change = summary.decide(store, "s", second, "change")
+    assert change.slots["awaiting_correction"] is True
+    summary.correct(store, "s", second, "b, aber richtig")
+    third = summary.ask_next(store, "s").slots["current_item"]
+    summary.decide(store, "s", third, "remove")
+    assert summary.pending_items(store, "s") == []
+    assert [(a.text, a.confirmed) for a in store.active_answers("s")] == [
+        ("a", True), ("b, aber richtig", True)]
+    finish = summary.finish(store, "s")
+    assert finish.slots == {"summary_done": True, "stage": "done"}
+
+
+def test_consent_no_withdraws_everything(store):
+    store.record_consent("s", True)
+    store.add_answer("s", "living", "x")
+    turn = conversation.record_consent(store, "s", False, easy=False)
+    assert turn.slots == {"consent": False, "stage": "no_consent"}
+    assert store.get_conversation("s") is None

@@ -1,0 +1,67 @@
+"""Knowledge entries as data, urgent-need categories, crisis safety net."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import yaml
+
+from bot import knowledge, urgent
+from bot.dialogue.conversation import knowledge_text
+from bot.nlp.crisis_guard import guarded_intent, names_crisis
+from bot.settings import DATA_DIR
+
+
+def test_every_faq_topic_has_one_current_entry():
+    today = date(2026, 11, 21)
+    for topic in knowledge.FAQ_TOPICS:
+        item = knowledge.faq_entry(topic)
+        assert item.is_current(today), topic
+        assert item.text.standard and item.text.easy and item.source
+
+
+def test_expired_entry_is_never_shown_as_current():
+    expired = knowledge.entry("befoerderung_hamburg.fachanweisung_2013")
+    assert expired.valid_until == date(2017, 12, 31)
+    assert knowledge.current_text(expired.id, easy=False, today=date(2026, 1, 1)) is None
+    assert knowledge.current_text(expired.id, easy=False, today=date(2015, 6, 1))
+    shown = knowledge_text(expired.id, easy=False, today=date(2026, 1, 1))
+    assert "82" not in shown and "500" not in shown
+
+
+def test_crisis_numbers_are_current_and_complete():
+    text = knowledge_text("notfall.krise", easy=False, today=date(2026, 11, 21))
+    for number in ("112", "0800 111 0 111", "0800 111 0 222", "116 117"):
+        assert number in text
+
+
+def test_urgent_categories():
+    assert urgent.categorize("Mir droht die Zwangsräumung") == ["housing"]
+    assert "money" in urgent.categorize("ich hab kein geld mehr für essen")
+    assert urgent.pointers([]) == ["notfall.wohnung", "notfall.geld", "notfall.gewalt"]
+
+
+def _examples(intent_filter):
+    for path in sorted((DATA_DIR / "nlu").glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" in item and intent_filter(item["intent"]):
+                for line in item["examples"].splitlines():
+                    if line.strip().startswith("- "):
+                        yield line.strip()[2:]
+
+
+def test_crisis_guard_never_fires_on_other_training_examples():
+    false_alarms = [e for e in _examples(lambda i: i != "crisis") if names_crisis(e)]
+    assert false_alarms == []
+
+
+def test_crisis_guard_hard_negatives():
+    for wish in ("ich will nicht mehr alleine wohnen", "ich möchte nicht mehr ins Heim",
+                 "mein Leben soll wieder Sinn haben", "ich strick gern Socken",
+                 "meine Wohnung ist in Gefahr, der Vermieter will kündigen"):
+        assert not names_crisis(wish), wish
+    assert names_crisis("ich will mich umbringen")
+    assert guarded_intent("hm", {"name": "nlu_fallback"},
+                          [{"name": "crisis", "confidence": 0.3}]) == {
+        "name": "crisis", "confidence": 0.3}
+    assert guarded_intent("hm", {"name": "inform"}, []) is None
