@@ -163,7 +163,10 @@ def build_rules(spec: dict[str, Any]) -> dict[str, Any]:
                                [{"intent": intent}, *_act(item["actions"])], no_loop))
         for form in FORMS:
             steps: list[dict[str, Any]] = [{"intent": intent}, *_act(item["actions"])]
-            steps += [{"active_loop": None}] if item.get("leaves_form") else _form(form)
+            if item.get("leaves_form"):
+                steps.append({"active_loop": None})
+            elif not item.get("waits_for_answer"):
+                steps += _form(form)
             rules.append(_rule(f"{intent} in {form}", steps, [{"active_loop": form}]))
     for stage in ("interview", "summary"):
         rules.append(_rule(
@@ -259,6 +262,8 @@ def _global_turn(intent: str, item: dict[str, Any], form: str) -> list[dict[str,
     steps: list[dict[str, Any]] = [_user(item["example"], name), *_act(item["actions"])]
     if item.get("leaves_form"):
         return steps + [{"active_loop": None}, {"slot_was_set": [{"stage": "new"}]}]
+    if item.get("waits_for_answer"):
+        return steps
     return steps + _form(form)
 
 

@@ -114,5 +114,7 @@ def start_web(settings: Settings, log: Path | None = None, workers: int = 1) -> 
     return _popen(
         [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
          "--host", settings.web_host, "--port", str(settings.web_port),
-         "--workers", str(workers), "--no-server-header"], env, log,
+         "--workers", str(workers), "--no-server-header",
+         # Rasa pins websockets 10, which the chat does not need: plain HTTP only
+         "--ws", "none"], env, log,
     )

@@ -159,6 +159,10 @@ def test_delete_removes_profile_and_tracker_events(assistant, chat):
     chat.send(ANSWERS["living"][0])
     ask = chat.send("ich will meine daten löschen")
     assert button_payloads(ask) == ["/confirm_delete", "/cancel_delete"]
+    kept = chat.send("/cancel_delete")                # nothing happens, the question returns
+    assert question_ids(kept) == ["living"]
+    assert len(assistant.store.active_answers(chat.sender)) == 1
+    chat.send("lösch alles")
     chat.send("/confirm_delete")
     assert assistant.store.get_conversation(chat.sender) is None
     assert assistant.store.active_answers(chat.sender) == []
