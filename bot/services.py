@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +15,13 @@ from sqlalchemy.engine import make_url
 
 from bot.build import rasa_command, rasa_env
 from bot.settings import ROOT, VAR_DIR, Settings
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (for tests and benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def tracker_store_config(database_url: str) -> dict:
@@ -71,7 +79,8 @@ def start_rasa(settings: Settings, model: Path, endpoints: Path,
         rasa_command(
             "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-            "--port", str(settings.rasa_port), "--log-file", str(VAR_DIR / f"rasa-{settings.rasa_port}.log"),
+            "--port", str(settings.rasa_port),
+            "--log-file", str(VAR_DIR / f"rasa-{settings.rasa_port}.log"),
         ), _env(settings), log,
     )
 

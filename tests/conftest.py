@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,15 +11,10 @@ import httpx
 import pytest
 
 from bot import services
+from bot.services import free_port
 from bot.settings import Settings
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.repository import Store
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture()

@@ -1,0 +1,181 @@
+"""Latency of whole conversations through Rasa's REST channel, with a bare Rasa baseline.
+
+Starts the real assistant (action server + Rasa, SQLite tracker store) and, as baseline in
+the same run, a bare Rasa bot (one intent, one response, in-memory tracker, no actions),
+then runs 1 and 20 concurrent simulated conversations against each and prints p50/p95/p99
+per message and messages per second.
+
+Usage: .venv/bin/python bench/conversation_load.py [--concurrency 1 20] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import services  # noqa: E402
+from bot.build import rasa_command, rasa_env, train_if_needed  # noqa: E402
+from bot.services import free_port  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.storage.migrate import upgrade_to_head  # noqa: E402
+
+ANSWERS = [
+    "Ich möchte alleine wohnen, mit meinem Hund.",
+    "Mit meinem Tablet lasse ich mir Briefe vorlesen.",
+    "Meine Schwester hilft mir beim Einkaufen.",
+    "Ich wohne in Barmbek-Nord und gehe gern in die Bücherhalle.",
+    "Jemand, der mir bei Briefen vom Amt hilft.",
+    "Ich kann gut zuhören und helfe meiner Nachbarin.",
+]
+FULL_CONVERSATION = ["hallo", "/affirm", "/deny", "nein",
+                     *[m for answer in ANSWERS for m in (answer, "nein")], "/confirm_all"]
+
+BARE_BOT = {
+    "config.yml": """recipe: default.v1
+assistant_id: bare-baseline
+language: de
+pipeline:
+- name: WhitespaceTokenizer
+- name: CountVectorsFeaturizer
+- name: DIETClassifier
+  epochs: 20
+policies:
+- name: RulePolicy
+""",
+    "domain.yml": """version: "3.1"
+intents: [greet, bye]
+responses:
+  utter_greet:
+  - text: "Hallo!"
+  utter_bye:
+  - text: "Tschüss!"
+""",
+    "data/nlu.yml": """version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - hallo
+    - moin
+    - guten tag
+    - hi
+    - servus
+- intent: bye
+  examples: |
+    - tschüss
+    - bis bald
+    - ciao
+    - auf wiedersehen
+    - bye
+""",
+    "data/rules.yml": """version: "3.1"
+rules:
+- rule: greet
+  steps:
+  - intent: greet
+  - action: utter_greet
+- rule: bye
+  steps:
+  - intent: bye
+  - action: utter_bye
+""",
+}
+
+
+async def _conversation(client: httpx.AsyncClient, url: str, messages: list[str]) -> list[float]:
+    sender = f"bench-{uuid.uuid4().hex[:12]}"
+    latencies = []
+    for text in messages:
+        started = time.perf_counter()
+        reply = await client.post(url, json={"sender": sender, "message": text})
+        reply.raise_for_status()
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+async def load(url: str, messages: list[str], concurrency: int) -> dict:
+    async with httpx.AsyncClient(timeout=120) as client:
+        await _conversation(client, url, messages[:2])  # warm-up
+        started = time.perf_counter()
+        results = await asyncio.gather(
+            *(_conversation(client, url, messages) for _ in range(concurrency))
+        )
+        wall = time.perf_counter() - started
+    latencies = sorted(x for r in results for x in r)
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {"n": len(latencies), "p50": q[49] * 1000, "p95": q[94] * 1000,
+            "p99": q[98] * 1000, "rate": len(latencies) / wall}
+
+
+def start_bare_rasa(workdir: Path, port: int) -> subprocess.Popen:
+    for name, content in BARE_BOT.items():
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / name).write_text(content)
+    subprocess.run(rasa_command("train", "--out", "models", "--fixed-model-name", "bare"),
+                   cwd=workdir, env=rasa_env(), check=True, stdout=subprocess.DEVNULL)
+    (workdir / "credentials.yml").write_text("rest:\n")
+    return subprocess.Popen(
+        rasa_command("run", "--model", "models/bare.tar.gz", "--credentials",
+                     "credentials.yml", "--interface", "127.0.0.1", "--port", str(port)),
+        cwd=workdir, env=rasa_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20])
+    args = parser.parse_args()
+    model = train_if_needed()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        rasa_port = free_port()
+        settings = Settings(
+            database_url=f"sqlite:///{base / 'bench.db'}", rasa_url=f"http://127.0.0.1:{rasa_port}",
+            action_port=free_port(), rasa_port=rasa_port, web_port=free_port(),
+            web_host="127.0.0.1", retention_days=365,
+        )
+        upgrade_to_head(settings.database_url)
+        endpoints = services.write_endpoints(settings)
+        bare_port = free_port()
+        (base / "bare").mkdir()
+        processes = []
+        try:
+            processes.append(services.start_action_server(settings, base / "actions.log"))
+            processes.append(services.start_rasa(settings, model, endpoints, base / "rasa.log"))
+            processes.append(start_bare_rasa(base / "bare", bare_port))
+            services.wait_for(f"http://127.0.0.1:{settings.action_port}/health", processes[0])
+            services.wait_for(f"{settings.rasa_url}/", processes[1], timeout=300)
+            services.wait_for(f"http://127.0.0.1:{bare_port}/", processes[2], timeout=300)
+            targets = {
+                "LWIW (SQLite tracker, actions)": (
+                    f"{settings.rasa_url}/webhooks/rest/webhook", FULL_CONVERSATION),
+                "bare Rasa baseline (in-memory)": (
+                    f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
+                    ["hallo"] * len(FULL_CONVERSATION)),
+            }
+            print(f"{len(FULL_CONVERSATION)} messages per conversation; latency per message")
+            print(f"{'target':34} {'conc':>4} {'msgs':>5} {'p50 ms':>8} {'p95 ms':>8} "
+                  f"{'p99 ms':>8} {'msg/s':>7}")
+            for concurrency in args.concurrency:
+                for name, (url, messages) in targets.items():
+                    r = asyncio.run(load(url, messages, concurrency))
+                    print(f"{name:34} {concurrency:>4} {r['n']:>5} {r['p50']:>8.1f} "
+                          f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['rate']:>7.1f}", flush=True)
+        finally:
+            services.stop(*processes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Action tests with tracker fixtures (in the style of RasaHQ/rasa-demo): each action is run
+as the action server would run it, against a real SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.conversation import (
+    ActionCrisis,
+    ActionDeleteConfirmed,
+    ActionFaq,
+    ActionPause,
+    ActionResume,
+    ActionUrgentNeed,
+)
+from actions.forms import ActionAskAnswerPeople, ValidateInterviewForm, ValidateOnboardingForm
+from bot.knowledge import faq_entry
+from bot.settings import ROOT
+
+
+@lru_cache(maxsize=1)
+def domain() -> dict:
+    return Domain.load(str(ROOT / "domain")).as_dict()
+
+
+@pytest.fixture()
+def action_store(db_url, monkeypatch):
+    monkeypatch.setenv("LWIW_DATABASE_URL", db_url)
+    common.store.cache_clear()
+    yield common.store()
+    common.store.cache_clear()
+
+
+def make_tracker(sender="person-1", slots=None, text="", intent="inform", entities=(),
+                 active_loop=None, events=(), response_selector=None) -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.99},
+               "entities": list(entities)}
+    if response_selector:
+        message["response_selector"] = response_selector
+    return Tracker(
+        sender_id=sender, slots=dict(slots or {}), latest_message=message,
+        events=list(events), paused=False, followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def user_turn(text: str, intent: str, *slot_sets: tuple[str, object]) -> list[dict]:
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
+    events += [{"event": "slot", "name": name, "value": value} for name, value in slot_sets]
+    return events
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain()))
+    return dispatcher.messages, events
+
+
+def slot_events(events) -> dict:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_crisis_shows_help_numbers_in_both_registers(action_store):
+    messages, _ = run(ActionCrisis(), make_tracker(slots={"easy_language": False}))
+    assert "0800 111 0 111" in messages[0]["text"]
+    assert messages[1]["response"] == "utter_crisis_followup"
+    easy, _ = run(ActionCrisis(), make_tracker(slots={"easy_language": True}))
+    assert easy[0]["text"] != messages[0]["text"] and "112" in easy[0]["text"]
+
+
+def test_interview_answer_is_stored_at_once(action_store):
+    text = "Meine Schwester hilft mir beim Einkaufen."
+    tracker = make_tracker(
+        slots={"answer_people": text, "requested_slot": "answer_people", "consent": True,
+               "ask_mode": "first"},
+        text=text, active_loop="interview_form",
+        events=user_turn(text, "inform", ("answer_people", text)),
+    )
+    messages, events = run(ValidateInterviewForm(), tracker)
+    assert slot_events(events)["answer_people"] is None
+    assert slot_events(events)["ask_mode"] == "more"
+    assert messages[0]["response"] == "utter_answer_noted"
+    assert [a.text for a in action_store.active_answers("person-1")] == [text]
+
+
+def test_ask_action_sends_the_payload_contract(action_store):
+    messages, _ = run(ActionAskAnswerPeople(), make_tracker(slots={"ask_mode": "first"}))
+    assert messages[0]["response"] == "utter_question_people"
+    assert messages[0]["custom"] == {"question_id": "people",
+                                     "progress": {"current": 3, "total": 6}}
+
+
+def test_consent_no_asks_nothing_more_but_the_urgent_check(action_store):
+    tracker = make_tracker(
+        slots={"consent": False, "requested_slot": "consent"}, intent="deny",
+        active_loop="onboarding_form", events=user_turn("nein", "deny", ("consent", False)),
+    )
+    _, events = run(ValidateOnboardingForm(), tracker)
+    assert slot_events(events)["stage"] == "no_consent"
+    assert slot_events(events)["requested_slot"] == "urgent_check"
+    assert action_store.get_conversation("person-1") is None
+
+
+def test_pause_gives_a_code_that_resumes(action_store):
+    action_store.record_consent("person-1", True)
+    action_store.add_answer("person-1", "living", "allein wohnen")
+    messages, events = run(ActionPause(), make_tracker(slots={"consent": True}))
+    code = slot_events(events)["resume_code"]
+    assert messages[0]["response"] == "utter_pause" and messages[0]["resume_code"] == code
+    later = make_tracker(sender="person-2", text=f"mein code {code}", intent="resume",
+                         entities=[{"entity": "resume_code", "value": code}])
+    _, resumed = run(ActionResume(), later)
+    assert slot_events(resumed)["stage"] == "interview"
+    assert action_store.canonical_id("person-2") == "person-1"
+
+
+def test_faq_answer_comes_from_the_knowledge_entry(action_store):
+    selector = {"faq": {"response": {"intent_response_key": "faq/widerspruch"}}}
+    messages, _ = run(ActionFaq(), make_tracker(intent="faq", response_selector=selector))
+    assert faq_entry("widerspruch").text.standard in messages[0]["text"]
+
+
+def test_urgent_need_records_and_points_to_help(action_store):
+    action_store.record_consent("person-1", True)
+    text = "Mir droht die Zwangsräumung nächste Woche"
+    messages, events = run(ActionUrgentNeed(),
+                                 make_tracker(text=text, slots={"consent": True}))
+    assert slot_events(events)["urgent_check"] is True
+    needs = action_store.urgent_needs("person-1")
+    assert [(n.text, n.categories) for n in needs] == [(text, "housing")]
+    assert messages[-1]["response"] == "utter_urgent_later"
+
+
+def test_confirmed_delete_removes_data_and_resets(action_store):
+    action_store.record_consent("person-1", True)
+    action_store.add_answer("person-1", "living", "allein wohnen")
+    messages, events = run(ActionDeleteConfirmed(),
+                                 make_tracker(active_loop="interview_form"))
+    assert events[0]["event"] == "reset_slots"
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events]
+    assert action_store.get_conversation("person-1") is None
+    assert action_store.has_pending_tracker_deletion("person-1")
