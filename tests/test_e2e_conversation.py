@@ -190,3 +190,16 @@ def test_killed_servers_lose_no_confirmed_answer(assistant, chat):
         assistant.start("actions", "rasa")
     after = chat.send("nein")                         # the conversation goes on
     assert question_ids(after) == ["people"]
+
+
+def test_all_questions_skipped_ends_with_an_empty_summary(assistant, chat):
+    start(chat, easy=False)
+    for qid in QUESTION_IDS[:-1]:
+        assert question_ids(chat.send("überspringen")) != [qid]
+    end = chat.send("nächste frage")
+    assert question_ids(end) == [] and "/remove_item" not in button_payloads(end)
+    conversation = assistant.store.get_conversation(chat.sender)
+    assert conversation.summary_confirmed_at is not None
+    assert set(assistant.store.question_states(chat.sender).values()) == {"skipped"}
+    after = chat.send("hallo")                       # finished: friendly pointer, no restart
+    assert Chat.texts(after) and "/affirm" not in button_payloads(after)

@@ -57,6 +57,15 @@ class Store:
         ).scalar_one_or_none()
         return linked or sender_id
 
+    def _rows(self, model, sender_id: str, *conditions, order_by=None) -> list:
+        """Rows of `model` that belong to this sender's (canonical) conversation."""
+        with self._session() as session:
+            canonical = self._canonical(session, sender_id)
+            query = select(model).where(model.conversation_id == canonical, *conditions)
+            if order_by is not None:
+                query = query.order_by(order_by)
+            return list(session.execute(query).scalars())
+
     def _ensure(self, session: Session, sender_id: str) -> Conversation:
         canonical = self._canonical(session, sender_id)
         conversation = session.get(Conversation, canonical)
@@ -110,28 +119,17 @@ class Store:
             return answer.id
 
     def active_answers(self, sender_id: str, question_id: str | None = None) -> list[AnswerView]:
-        with self._session() as session:
-            canonical = self._canonical(session, sender_id)
-            query = select(Answer).where(
-                Answer.conversation_id == canonical, Answer.status == "active"
-            )
-            if question_id is not None:
-                query = query.where(Answer.question_id == question_id)
-            rows = session.execute(query.order_by(Answer.id)).scalars().all()
-            return [
-                AnswerView(a.id, a.question_id, a.text, a.created_at, a.confirmed_at is not None)
-                for a in rows
-            ]
+        conditions = [Answer.status == "active"]
+        if question_id is not None:
+            conditions.append(Answer.question_id == question_id)
+        return [
+            AnswerView(a.id, a.question_id, a.text, a.created_at, a.confirmed_at is not None)
+            for a in self._rows(Answer, sender_id, *conditions, order_by=Answer.id)
+        ]
 
     def answer_history(self, sender_id: str) -> list[Answer]:
         """Every answer ever given, including superseded and removed ones (for audits)."""
-        with self._session() as session:
-            canonical = self._canonical(session, sender_id)
-            return list(
-                session.execute(
-                    select(Answer).where(Answer.conversation_id == canonical).order_by(Answer.id)
-                ).scalars()
-            )
+        return self._rows(Answer, sender_id, order_by=Answer.id)
 
     def supersede_answers(self, sender_id: str, answer_ids: Iterable[int],
                           status: str = "superseded") -> None:
@@ -196,12 +194,7 @@ class Store:
             session.commit()
 
     def question_states(self, sender_id: str) -> dict[str, str]:
-        with self._session() as session:
-            canonical = self._canonical(session, sender_id)
-            rows = session.execute(
-                select(QuestionState).where(QuestionState.conversation_id == canonical)
-            ).scalars()
-            return {row.question_id: row.state for row in rows}
+        return {row.question_id: row.state for row in self._rows(QuestionState, sender_id)}
 
     # --- urgent needs --------------------------------------------------------------------
 
@@ -214,12 +207,7 @@ class Store:
             session.commit()
 
     def urgent_needs(self, sender_id: str) -> list[UrgentNeed]:
-        with self._session() as session:
-            canonical = self._canonical(session, sender_id)
-            return list(session.execute(
-                select(UrgentNeed).where(UrgentNeed.conversation_id == canonical)
-                .order_by(UrgentNeed.id)
-            ).scalars())
+        return self._rows(UrgentNeed, sender_id, order_by=UrgentNeed.id)
 
     # --- item decisions (read-back of structured items) ---------------------------------
 
@@ -244,12 +232,7 @@ class Store:
             session.commit()
 
     def item_decisions(self, sender_id: str) -> dict[str, ItemDecision]:
-        with self._session() as session:
-            canonical = self._canonical(session, sender_id)
-            rows = session.execute(
-                select(ItemDecision).where(ItemDecision.conversation_id == canonical)
-            ).scalars()
-            return {row.item_key: row for row in rows}
+        return {row.item_key: row for row in self._rows(ItemDecision, sender_id)}
 
     def mark_summary_confirmed(self, sender_id: str) -> None:
         with self._session() as session:
