@@ -13,6 +13,7 @@ from bot.resume_codes import find_code, make_code
 from bot.storage.repository import Store
 from bot.ui_texts import label
 
+
 def knowledge_text(entry_id: str, easy: bool, today: date | None = None,
                    with_source: bool = True) -> str:
     """A knowledge entry as a chat message: its text and where it comes from."""
