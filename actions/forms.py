@@ -40,7 +40,9 @@ class ValidateOnboardingForm(FormValidationAction):
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         turn = conversation.set_language(store(), tracker.sender_id, value is True,
                                          tracker.get_slot("consent"))
-        dispatch(turn, dispatcher)
+        if value is True:
+            # confirm the switch; "no" to the offer changes nothing and needs no reply
+            dispatch(turn, dispatcher)
         return {"easy_language": value is True}
 
     def validate_urgent_text(self, value: Any, dispatcher: CollectingDispatcher,
@@ -59,6 +61,9 @@ class ValidateInterviewForm(FormValidationAction):
 def _question_validator(question_id: str):
     def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                  domain: DomainDict) -> dict[str, Any]:
+        if value is None:
+            # a slot cleared by an action (resume, go back) is not an answer
+            return {}
         turn = interview.handle_value(
             store(), tracker.sender_id, question_id, str(value), tracker.get_slot("ask_mode"),
             bool(tracker.get_slot("consent")),

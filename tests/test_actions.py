@@ -149,3 +149,13 @@ def test_confirmed_delete_removes_data_and_resets(action_store):
         {"event": e["event"], "name": e.get("name")} for e in events]
     assert action_store.get_conversation("person-1") is None
     assert action_store.has_pending_tracker_deletion("person-1")
+
+
+def test_a_slot_cleared_by_an_action_is_not_an_answer(action_store):
+    tracker = make_tracker(
+        slots={"answer_self": None, "requested_slot": "answer_self", "consent": True},
+        active_loop="interview_form",
+        events=user_turn("ELBE-KRAN-17", "resume", ("answer_self", None)),
+    )
+    run(ValidateInterviewForm(), tracker)
+    assert action_store.active_answers("person-1") == []

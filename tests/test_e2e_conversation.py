@@ -137,6 +137,17 @@ def test_pause_and_resume_with_code_in_a_new_conversation(assistant, chat):
     assert assistant.store.canonical_id(later.sender) == chat.sender
 
 
+def test_resume_code_as_the_very_first_message(assistant, chat):
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    chat.send("pause")
+    code = assistant.store.get_conversation(chat.sender).resume_code
+    later = Chat(assistant.rasa_url)
+    resumed = later.send(code)
+    assert question_ids(resumed) == ["living"]
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWERS["living"][0]]
+
+
 def test_unknown_resume_code_keeps_the_person_where_they_were(assistant, chat):
     chat.send("hallo")
     reply = chat.send("mein code ist HAFEN-KRAN-99")

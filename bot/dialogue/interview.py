@@ -106,17 +106,16 @@ def _go_back(store: Store, sender_id: str, question_id: str, answers, ask_mode) 
 
 
 def resume_slots(store: Store, sender_id: str) -> dict[str, str | None]:
-    """Slot values that put a resumed conversation back where it left off."""
+    """Slot values that put a resumed conversation back where it left off.
+
+    Finished questions get their state, open ones None (the form asks the first open one;
+    the form's validator ignores None). If that question already has answers, it is
+    continued with "Gibt es noch mehr?".
+    """
     states = store.question_states(sender_id)
     answered = {a.question_id for a in store.active_answers(sender_id)}
-    slots: dict[str, str | None] = {}
-    mode = ASK_FIRST
-    for qid in QUESTION_IDS:
-        state = states.get(qid)
-        slots[f"answer_{qid}"] = state
-        if state is None and qid in answered and mode == ASK_FIRST:
-            # answers were given but the question was not finished: ask "more"
-            mode = ASK_MORE
-            break
-    slots["ask_mode"] = mode
+    slots: dict[str, str | None] = {f"answer_{qid}": states.get(qid) for qid in QUESTION_IDS}
+    open_questions = [qid for qid in QUESTION_IDS if states.get(qid) is None]
+    continues = bool(open_questions) and open_questions[0] in answered
+    slots["ask_mode"] = ASK_MORE if continues else ASK_FIRST
     return slots

@@ -2,7 +2,7 @@
 
 Runs after FallbackClassifier. A message becomes `crisis` when a precise crisis pattern
 matches (data/gazetteer/crisis.yml), or when the classifier fell back and `crisis` was among
-its two best guesses. Everything else is left as it was.
+its best guess. Everything else is left as it was.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def guarded_intent(text: str, intent: dict | None, ranking: list[dict] | None,
     if names_crisis(text):
         return {"name": CRISIS, "confidence": 1.0}
     if name == FALLBACK:
-        best = [r for r in (ranking or []) if r.get("name") != FALLBACK][:2]
+        best = [r for r in (ranking or []) if r.get("name") != FALLBACK][:1]
         for candidate in best:
             if candidate.get("name") == CRISIS and candidate.get("confidence", 0) >= min_runner_up:
                 return {"name": CRISIS, "confidence": float(candidate["confidence"])}
