@@ -1,0 +1,117 @@
+"""JSON endpoints of the chat page: start, message, language. The browser talks only to
+these; they forward to Rasa on loopback."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.web import session as s
+from bot.web.chat import ChatService, Outcome
+from bot.web.limits import button_intent, clean_text
+from bot.web.rasa import domain_intents
+from bot.web.texts import text
+
+log = logging.getLogger(__name__)
+
+
+def error(request: Request, code: str, status: int, key: str,
+          headers: dict[str, str] | None = None, **values: Any) -> JSONResponse:
+    easy = s.is_easy(request.session)
+    return JSONResponse({"error": code, "message": text(key, easy, **values), "easy": easy},
+                        status_code=status, headers=headers)
+
+
+async def _json_body(request: Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads((await request.body()).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+async def _guard(request: Request) -> tuple[dict[str, Any] | None, JSONResponse | None]:
+    """CSRF token, rate limit and a JSON object body, in that order."""
+    session = request.session
+    if not s.csrf_ok(session, request.headers.get("x-csrf-token")):
+        return None, error(request, "session", 403, "error_session")
+    limiter = request.app.state.message_limiter
+    sender = s.conversation_id(session)
+    if not limiter.allow(sender):
+        retry = str(limiter.retry_after(sender))
+        return None, error(request, "rate_limited", 429, "error_rate",
+                           headers={"Retry-After": retry})
+    body = await _json_body(request)
+    if body is None:
+        return None, error(request, "bad_request", 400, "error_bad_request")
+    return body, None
+
+
+def _reply(request: Request, outcome: Outcome) -> JSONResponse:
+    data = outcome.as_json(request.session)
+    if outcome.error is None:
+        return JSONResponse(data)
+    log.warning("rasa unavailable: %s", outcome.error.reason)
+    status = 504 if outcome.error.reason == "timeout" else 503
+    data.update(error="rasa_unavailable",
+                message=text("error_unavailable", s.is_easy(request.session)))
+    return JSONResponse(data, status_code=status)
+
+
+def _service(request: Request) -> ChatService:
+    return request.app.state.chat
+
+
+async def start(request: Request) -> JSONResponse:
+    body, refused = await _guard(request)
+    if refused:
+        return refused
+    outcome = await _service(request).start(request.session, bool(body.get("history")))
+    return _reply(request, outcome)
+
+
+async def message(request: Request) -> JSONResponse:
+    body, refused = await _guard(request)
+    if refused:
+        return refused
+    config = request.app.state.config
+    payload, typed = body.get("payload"), body.get("text")
+    if isinstance(payload, str) and payload:
+        intent = button_intent(payload, domain_intents())
+        if intent is None:
+            return error(request, "bad_request", 400, "error_bad_request")
+        label = body.get("label") if isinstance(body.get("label"), str) else payload
+        outcome = await _service(request).say(request.session, f"/{intent}",
+                                              clean_text(label)[:200] or payload)
+        return _reply(request, outcome)
+    if not isinstance(typed, str):
+        return error(request, "bad_request", 400, "error_bad_request")
+    cleaned = clean_text(typed)
+    if not cleaned:
+        return error(request, "empty", 400, "error_empty")
+    if len(cleaned) > config.max_message_chars:
+        return error(request, "too_long", 400, "error_too_long", limit=config.max_message_chars)
+    outcome = await _service(request).say(request.session, cleaned, cleaned)
+    return _reply(request, outcome)
+
+
+async def language(request: Request) -> JSONResponse:
+    body, refused = await _guard(request)
+    if refused:
+        return refused
+    if not isinstance(body.get("easy"), bool):
+        return error(request, "bad_request", 400, "error_bad_request")
+    outcome = await _service(request).set_language(request.session, body["easy"])
+    return _reply(request, outcome)
+
+
+routes = [
+    Route("/api/start", start, methods=["POST"]),
+    Route("/api/message", message, methods=["POST"]),
+    Route("/api/language", language, methods=["POST"]),
+]

@@ -1,0 +1,109 @@
+"""Talking to Rasa's REST channel on loopback, and the shape of its replies for the browser."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from bot.settings import ROOT
+
+DOMAIN_DIR = ROOT / "domain"
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer in time, could not be reached, or answered with an error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.text is not None:
+            data["text"] = self.text
+        if self.buttons:
+            data["buttons"] = self.buttons
+        if self.custom is not None:
+            data["custom"] = self.custom
+        return data
+
+
+def _progress(custom: Any) -> dict[str, Any] | None:
+    """Only the payload contract of DESIGN.md § 3 goes to the browser."""
+    if not isinstance(custom, dict) or not isinstance(custom.get("question_id"), str):
+        return None
+    result: dict[str, Any] = {"question_id": custom["question_id"][:64]}
+    progress = custom.get("progress")
+    if isinstance(progress, dict):
+        current, total = progress.get("current"), progress.get("total")
+        if isinstance(current, int) and isinstance(total, int) and 0 < current <= total <= 50:
+            result["progress"] = {"current": current, "total": total}
+    return result
+
+
+def parse_reply(raw: Any) -> list[BotMessage]:
+    if not isinstance(raw, list):
+        raise RasaUnavailable("bad_reply")
+    messages = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text") if isinstance(item.get("text"), str) else None
+        buttons = [
+            {"title": b["title"], "payload": b["payload"]}
+            for b in item.get("buttons") or []
+            if isinstance(b, dict) and isinstance(b.get("title"), str)
+            and isinstance(b.get("payload"), str)
+        ]
+        custom = _progress(item.get("custom"))
+        if text is not None or buttons or custom is not None:
+            messages.append(BotMessage(text, buttons, custom))
+    return messages
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout: float) -> None:
+        self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+
+    async def send(self, sender: str, message: str) -> list[BotMessage]:
+        try:
+            response = await self._client.post(self.url, json={"sender": sender,
+                                                                "message": message})
+        except httpx.TimeoutException as error:
+            raise RasaUnavailable("timeout") from error
+        except httpx.HTTPError as error:
+            raise RasaUnavailable("unreachable") from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"status_{response.status_code}")
+        try:
+            return parse_reply(response.json())
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise RasaUnavailable("bad_reply") from error
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+@lru_cache(maxsize=2)
+def domain_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
+    """Intent names of the Rasa domain: the only payloads a button may send."""
+    names: set[str] = set()
+    for path in sorted(directory.rglob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("intents") or []:
+            names.update(item if isinstance(item, dict) else [item])
+    return frozenset(str(name) for name in names)
