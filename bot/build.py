@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -59,20 +60,30 @@ def prepare() -> None:
     domain_gen.write_all()
 
 
-def train_if_needed(force: bool = False) -> Path:
+def train_if_needed(force: bool = False, keep: int = 3) -> Path:
+    """Train unless a model for exactly these inputs exists.
+
+    A file lock serialises concurrent callers (test sessions, `lwiw run`): the second one
+    waits and then finds the model. The `keep` newest models stay for running servers.
+    """
     prepare()
     target = model_path()
     if target.exists() and not force:
         return target
     MODELS_DIR.mkdir(exist_ok=True)
-    subprocess.run(
-        rasa_command(
-            "train", "--config", "config.yml", "--domain", "domain", "--data", *RASA_DATA,
-            "--out", str(MODELS_DIR), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-        ),
-        cwd=ROOT, env=rasa_env(), check=True,
-    )
-    for old in MODELS_DIR.glob("lwiw-*.tar.gz"):
-        if old != target:
+    with open(MODELS_DIR / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:
+            return target
+        subprocess.run(
+            rasa_command(
+                "train", "--config", "config.yml", "--domain", "domain", "--data", *RASA_DATA,
+                "--out", str(MODELS_DIR), "--fixed-model-name",
+                target.name.removesuffix(".tar.gz"),
+            ),
+            cwd=ROOT, env=rasa_env(), check=True,
+        )
+        models = sorted(MODELS_DIR.glob("lwiw-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+        for old in models[:-keep]:
             old.unlink()
     return target
