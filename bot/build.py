@@ -75,14 +75,20 @@ def train_if_needed(force: bool = False, keep: int = 3) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.exists() and not force:
             return target
-        subprocess.run(
-            rasa_command(
-                "train", "--config", "config.yml", "--domain", "domain", "--data", *RASA_DATA,
-                "--out", str(MODELS_DIR), "--fixed-model-name",
-                target.name.removesuffix(".tar.gz"),
-            ),
-            cwd=ROOT, env=rasa_env(), check=True,
-        )
+        log = BUILD_DIR / "train.log"
+        print(f"training the Rasa model (a few minutes; log: {log})", flush=True)
+        with open(log, "w") as output:
+            result = subprocess.run(
+                rasa_command(
+                    "train", "--config", "config.yml", "--domain", "domain", "--data",
+                    *RASA_DATA, "--out", str(MODELS_DIR), "--fixed-model-name",
+                    target.name.removesuffix(".tar.gz"),
+                ),
+                cwd=ROOT, env=rasa_env(), stdout=output, stderr=subprocess.STDOUT,
+            )
+        if result.returncode != 0:
+            print(log.read_text()[-5000:], file=sys.stderr)
+            raise subprocess.CalledProcessError(result.returncode, "rasa train")
         models = sorted(MODELS_DIR.glob("lwiw-*.tar.gz"), key=lambda p: p.stat().st_mtime)
         for old in models[:-keep]:
             old.unlink()
