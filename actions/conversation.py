@@ -137,4 +137,4 @@ class ActionSummaryDone(_SimpleAction):
     action_name = "action_summary_done"
 
     def turn(self, tracker):
-        return summary.finish(store(), tracker.sender_id)
+        return summary.finish(store(), tracker.sender_id, easy=easy(tracker))

@@ -128,7 +128,8 @@ class ActionAskItemDecision(Action):
         return "action_ask_item_decision"
 
     async def run(self, dispatcher, tracker, domain) -> list:
-        return events(summary.ask_next(store(), tracker.sender_id), dispatcher)
+        return events(summary.ask_next(store(), tracker.sender_id, easy=easy(tracker)),
+                      dispatcher)
 
 
 class ActionAskItemCorrection(Action):

@@ -18,3 +18,8 @@ def label(name: str, easy: bool, **values: str) -> str:
     raw = _texts()[name]
     text = raw if isinstance(raw, str) else raw["easy" if easy else "standard"]
     return text.format(**values) if values else text
+
+
+def links(name: str, easy: bool) -> list[dict[str, str]]:
+    """A list of {title, href} in the chosen register."""
+    return list(_texts()[name]["easy" if easy else "standard"])

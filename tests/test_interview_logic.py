@@ -110,3 +110,19 @@ def test_consent_no_withdraws_everything(store):
     turn = conversation.record_consent(store, "s", False, easy=False)
     assert turn.slots == {"consent": False, "stage": "no_consent"}
     assert store.get_conversation("s") is None
+
+
+def test_finish_shows_next_steps_and_download_links(store):
+    store.record_consent("s", True)
+    interview.handle_value(store, "s", "professional",
+                           "Ich möchte meine Assistenz selbst organisieren", "first", True)
+    turn = summary.finish(store, "s", easy=False)
+    assert [r.response for r in turn.replies][:2] == ["utter_summary_done",
+                                                      "utter_next_steps_intro"]
+    steps = [r.text for r in turn.replies if r.text]
+    assert any("Gesamtplankonferenz" in t for t in steps)
+    assert all("Wer:" in t and "Bis wann:" in t for t in steps)
+    assert turn.replies[-1].response == "utter_download_hint"
+    assert turn.replies[-1].custom["links"][0]["href"] == "/meine-daten/export.pdf"
+    easy = summary.finish(store, "s", easy=True)
+    assert [r.text for r in easy.replies if r.text] != steps

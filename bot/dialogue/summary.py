@@ -1,12 +1,24 @@
-"""The read-back: every item is shown in the person's words and confirmed, corrected or
-removed by them."""
+"""The read-back: the bot says in short sentences what it understood from the person's
+answers (the structured items of bot/profile/items.py), and the person confirms, corrects
+or removes each one.
+
+An answer with nothing structured in it, or whose only item would repeat it, is read back
+in the person's own words ("answer:<id>"); correcting it stores the correction as a new
+answer, removing it removes the answer. A structured item ("social:<id>:<n>") is decided
+on its own: a correction is kept beside it as the person's words, and removing it drops
+the item from the profile while the verbatim answer stays.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.dialogue import Turn, quote
+from bot.profile import build_profile, readback
+from bot.profile.items import AnswerItems, Item, derive
 from bot.storage.repository import Store
+from bot.ui_texts import label, links
 
 CONFIRM = "confirm"
 CHANGE = "change"
@@ -14,33 +26,62 @@ REMOVE = "remove"
 CONFIRM_ALL = "confirm_all"
 SKIP = "skip"
 
+ANSWER_PREFIX = "answer:"
+
 
 @dataclass(frozen=True)
 class ReadBackItem:
     key: str
     answer_id: int
-    text: str
+    text: str  # the person's words the item stands for
+    item: Item | None = None
+    shared: bool = False  # the words name other people of the network too
+
+    def sentence(self, easy: bool = False) -> str:
+        """What the bot says back for this item, in the chosen register."""
+        if self.item is None:
+            return quote(self.text)
+        return readback.sentence(self.item, easy, self.shared)
+
+
+def _derived(store: Store, sender_id: str, today: date | None = None) -> list[AnswerItems]:
+    return derive(store.active_answers(sender_id), today)
+
+
+def _readback_items(entry: AnswerItems) -> list[ReadBackItem]:
+    answer = entry.answer
+    if entry.whole:
+        return [ReadBackItem(f"{ANSWER_PREFIX}{answer.id}", answer.id, answer.text)]
+    people = [i for i in entry.items if i.category == "social"]
+
+    def shared(item: Item) -> bool:
+        return item.category == "social" and any(
+            other is not item and other.data["who"].lower() in item.text.lower()
+            for other in people)
+
+    return [ReadBackItem(item.key, answer.id, item.text, item, shared(item))
+            for item in entry.items]
 
 
 def pending_items(store: Store, sender_id: str) -> list[ReadBackItem]:
     decided = store.item_decisions(sender_id)
-    items = []
-    for answer in store.active_answers(sender_id):
-        key = f"answer:{answer.id}"
-        if answer.confirmed or key in decided:
-            continue
-        items.append(ReadBackItem(key, answer.id, answer.text))
-    return items
+    result = []
+    for entry in _derived(store, sender_id):
+        for item in _readback_items(entry):
+            if item.key in decided or (item.item is None and entry.answer.confirmed):
+                continue
+            result.append(item)
+    return result
 
 
-def ask_next(store: Store, sender_id: str) -> Turn:
+def ask_next(store: Store, sender_id: str, easy: bool = False) -> Turn:
     items = pending_items(store, sender_id)
     if not items:
         return Turn(slots={"current_item": None})
     item = items[0]
-    return Turn(slots={"current_item": item.key}).say(
-        "utter_ask_item_decision", item=quote(item.text)
-    )
+    # the person's own words are quoted; a structured item is the bot's own short sentence
+    response = "utter_ask_item_decision" if item.item is None else "utter_ask_item_check"
+    return Turn(slots={"current_item": item.key}).say(response, item=item.sentence(easy))
 
 
 def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | None:
@@ -50,22 +91,40 @@ def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | No
     return None
 
 
+def _confirm_decided_answers(store: Store, sender_id: str) -> None:
+    """An answer whose items the person has all gone through, keeping at least one,
+    counts as confirmed: the person saw what was made of their words and agreed."""
+    decisions = store.item_decisions(sender_id)
+    done = []
+    for entry in _derived(store, sender_id):
+        if entry.whole or entry.answer.confirmed:
+            continue
+        statuses = [decisions[i.key].status for i in entry.items if i.key in decisions]
+        if len(statuses) == len(entry.items) and {"confirmed", "corrected"} & set(statuses):
+            done.append(entry.answer.id)
+    store.confirm_answers(sender_id, done)
+
+
 def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn:
     turn = Turn(slots={"item_decision": None})
     if decision == CONFIRM_ALL:
         items = pending_items(store, sender_id)
-        store.confirm_answers(sender_id, [i.answer_id for i in items])
+        store.confirm_answers(sender_id, [i.answer_id for i in items if i.item is None])
         for item in items:
             store.decide_item(sender_id, item.key, "confirmed")
+        _confirm_decided_answers(store, sender_id)
         return turn
     item = _current(store, sender_id, key)
     if item is None:
         return turn
+    whole = item.item is None
     if decision == CONFIRM:
-        store.confirm_answers(sender_id, [item.answer_id])
+        if whole:
+            store.confirm_answers(sender_id, [item.answer_id])
         store.decide_item(sender_id, item.key, "confirmed")
     elif decision == REMOVE:
-        store.supersede_answers(sender_id, [item.answer_id], status="removed")
+        if whole:
+            store.supersede_answers(sender_id, [item.answer_id], status="removed")
         store.decide_item(sender_id, item.key, "removed")
         turn.say("utter_item_removed")
     elif decision == SKIP:
@@ -73,6 +132,8 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
     elif decision == CHANGE:
         turn.slots["awaiting_correction"] = True
         turn.say("utter_ask_item_correction", item=quote(item.text))
+    if not whole and decision in (CONFIRM, REMOVE, SKIP):
+        _confirm_decided_answers(store, sender_id)
     return turn
 
 
@@ -81,17 +142,39 @@ def correct(store: Store, sender_id: str, key: str | None, text: str) -> Turn:
     item = _current(store, sender_id, key)
     if item is None or not text.strip():
         return turn
-    new_id = store.correct_answer(sender_id, item.answer_id, text)
-    store.decide_item(sender_id, item.key, "corrected", text)
-    store.decide_item(sender_id, f"answer:{new_id}", "confirmed")
+    if item.item is None:
+        new_id = store.correct_answer(sender_id, item.answer_id, text)
+        store.decide_item(sender_id, item.key, "corrected", text)
+        store.decide_item(sender_id, f"{ANSWER_PREFIX}{new_id}", "confirmed")
+    else:
+        store.decide_item(sender_id, item.key, "corrected", text)
+        _confirm_decided_answers(store, sender_id)
     return turn.say("utter_item_corrected", item=quote(text))
 
 
-def finish(store: Store, sender_id: str) -> Turn:
+def next_step_texts(profile: dict, easy: bool) -> list[str]:
+    """The profile's next steps as chat messages in the chosen register."""
+    texts = []
+    for step in profile.get("next_steps", []):
+        words = step.get("easy", step) if easy else step
+        texts.append(label("next_step", easy, what=words["what"], who=words["who"],
+                           by_when=words["by_when"]))
+    return texts
+
+
+def finish(store: Store, sender_id: str, easy: bool = False, today: date | None = None) -> Turn:
+    """Close the read-back: mark it confirmed, show the next steps and the download links."""
+    store.mark_summary_confirmed(sender_id)
     if not store.active_answers(sender_id):
         turn = Turn().say("utter_summary_no_items")
     else:
         turn = Turn().say("utter_summary_done")
-    store.mark_summary_confirmed(sender_id)
+    steps = next_step_texts(build_profile(store, sender_id, today), easy)
+    if steps:
+        turn.say("utter_next_steps_intro")
+        for text in steps:
+            turn.say_text(text)
+    turn.say("utter_download_hint")
+    turn.replies[-1].custom = {"links": links("download_links", easy)}
     turn.slots.update({"summary_done": True, "stage": "done"})
     return turn

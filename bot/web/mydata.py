@@ -82,7 +82,8 @@ async def export(request: Request) -> Response:
                       title_key="not_found_title", message_key="not_found_text")
     store: Store = request.app.state.store
     sender = s.conversation_id(request.session)
-    easy = s.is_easy(request.session)
+    # ?leicht=1 asks for the Leichte-Sprache document whatever the page's register is
+    easy = s.is_easy(request.session) or request.query_params.get("leicht") == "1"
     if not await run_in_threadpool(store.has_consent, sender):
         return _message(request, 403, "export_no_consent")
     try:

@@ -1,0 +1,76 @@
+"""What the export template needs from a profile: labels in the chosen register, the
+verbatim answers per question, the network picture and the next steps in the register.
+
+Only arrangement happens here; wording lives in templates/export/labels.yml and the
+profile itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+
+import yaml
+
+from bot.catalogue import QUESTION_IDS, load_questions
+from bot.export.network import layout
+from bot.extraction import gazetteer
+from bot.settings import ROOT
+
+TEMPLATE_DIR = ROOT / "templates" / "export"
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict:
+    return yaml.safe_load((TEMPLATE_DIR / "labels.yml").read_text(encoding="utf-8"))
+
+
+def german_date(value: str | date | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return value.strftime("%d.%m.%Y")
+
+
+def _steps(profile: dict, easy: bool) -> list[dict]:
+    """Next steps with their texts in the register of the document."""
+    result = []
+    for step in profile["next_steps"]:
+        texts = step["easy"] if easy else step
+        result.append({**step, **{k: texts[k] for k in ("what", "who", "by_when", "why")}})
+    return result
+
+
+def _place(profile: dict) -> str:
+    person = profile["person"]
+    quarter = person["quarter"]["value"] if person["quarter"] else ""
+    district = person["district"]["value"] if person["district"] else ""
+    if quarter and district and quarter != district:
+        return f"{quarter} ({district})"
+    return quarter or district
+
+
+def context(profile: dict, easy: bool, today: date) -> dict:
+    register = labels()["easy" if easy else "standard"]
+    answers = {qid: [a for a in profile["answers"] if a["question_id"] == qid]
+               for qid in QUESTION_IDS}
+    consent = profile["consent"]
+    return {
+        "profile": profile,
+        "easy": easy,
+        "t": register,
+        "today": today.strftime("%d.%m.%Y"),
+        "answers": answers,
+        "answer_text": {a["id"]: a["text"] for a in profile["answers"]},
+        "states": profile["question_states"],
+        "questions": {q.id: q for q in load_questions()},
+        "network": layout(profile["resources"]["social"]),
+        "relation_labels": {key: item["label"] for key, item in gazetteer().relations.items()},
+        "steps": _steps(profile, easy),
+        "place": _place(profile),
+        "consent_line": register["footer_consent"].format(
+            date=german_date(consent["at"]), version=consent["version"] or "–")
+        if consent["given"] else register["footer_no_consent"],
+        "title_name": profile["person"]["pseudonym"] or "",
+    }

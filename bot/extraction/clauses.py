@@ -1,0 +1,148 @@
+"""Sentences and clauses without a parser: cut at punctuation, subordinators and
+"und/aber …" that start a new subject. Also the closed word classes the other parts of
+the extraction share."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+SENTENCE_END = {".", "!", "?", ";", "…", "..."}
+CLAUSE_PUNCT = {",", ":", "–", "—", "-", "(", ")", "/", '"', "„", "“"}
+SUBORDINATORS = {"weil", "wenn", "dass", "daß", "damit", "obwohl", "falls", "sodass", "bevor",
+                 "nachdem", "während", "seitdem", "sobald", "solange", "ob"}
+COORDINATORS = {"und", "oder", "aber", "sondern", "denn", "sonst"}
+RELATIVES = {"der", "die", "das", "den", "dem", "welcher", "welche", "er", "sie"}
+POSSESSIVES = {"mein", "meine", "meinem", "meinen", "meiner", "meines"}
+NEGATING_DETERMINERS = {"kein", "keine", "keinen", "keinem", "keiner", "keines"}
+SUBJECT_STARTERS = {"ich", "du", "er", "sie", "es", "wir", "ihr", "man", "der", "die", "das",
+                    "da", "dann", "dort", "hier", "jetzt", "heute", "manchmal", "außerdem"}
+CLOSED_CLASS = POSSESSIVES | NEGATING_DETERMINERS | RELATIVES | {
+    "ein", "eine", "einen", "einem", "einer", "eines", "dein", "deine", "sein", "seine",
+    "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "diese", "dieser", "diesen", "jede",
+    "jeden", "alle", "manche", "welche", "es", "ich", "wir", "uns", "mir", "mich"}
+AUX_FORMS = {"ist", "sind", "war", "waren", "bin", "hat", "habe", "hab", "haben", "kann",
+             "können", "will", "wollen", "muss", "darf", "soll", "mag", "möchte", "wird",
+             "werden", "gibt", "geht", "kommt", "macht", "hilft", "helfen"}
+HELP_FORMS = {"hilft", "helfen", "helft", "half", "halfen", "geholfen", "unterstützt",
+              "unterstützen", "unterstützte", "begleitet", "begleiten"}
+HELP_PREPS = {"bei", "beim", "mit", "im", "in", "zum", "zur", "für"}
+NEGATION = re.compile(r"\b(nicht|nichts|nie|kein\w*)\b")
+
+
+Span = tuple[int, int]
+
+
+def _inside_entity(doc: Doc) -> set[int]:
+    return {i for ent in doc.ents for i in range(ent.start + 1, ent.end)}
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """Token ranges of sentences: split at end punctuation and line breaks."""
+    inside = _inside_entity(doc)
+    spans: list[Span] = []
+    start = 0
+    for i, token in enumerate(doc):
+        if i in inside:
+            continue
+        if token.text in SENTENCE_END or (token.is_space and "\n" in token.text):
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(doc)))
+    return [s for s in (trim(doc, a, b) for a, b in spans) if s[0] < s[1]]
+
+
+def trim(doc: Doc, start: int, end: int) -> Span:
+    while start < end and (doc[start].is_space or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _continues_list(doc: Doc, i: int, end: int) -> bool:
+    """After a comma: "bei der Post, bei Anträgen und beim Einkaufen" is one list."""
+    token = doc[i].lower_
+    if token in HELP_PREPS:
+        return True
+    return token in {"und", "oder"} and i + 1 < end and doc[i + 1].lower_ in HELP_PREPS
+
+
+def _starts_clause(token: Token) -> bool:
+    return (token.lower_ in SUBJECT_STARTERS or token.lower_ in POSSESSIVES
+            or token.ent_type_ == "relation")
+
+
+def clauses(doc: Doc, start: int, end: int) -> list[Span]:
+    """Clauses of one sentence: cut at commas and dashes (unless a list of help phrases
+    goes on), before subordinators, and before "und/aber …" that start a new subject."""
+    cuts = [start]
+    for i in range(start + 1, end):
+        previous, token = doc[i - 1], doc[i]
+        if previous.text in CLAUSE_PUNCT:
+            if not _continues_list(doc, i, end):
+                cuts.append(i)
+        elif token.lower_ in SUBORDINATORS or (
+                token.lower_ in COORDINATORS and i + 1 < end and _starts_clause(doc[i + 1])):
+            cuts.append(i)
+    cuts.append(end)
+    spans = [trim(doc, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+    return [s for s in spans if s[0] < s[1]]
+
+
+def span_text(doc: Doc, span: Span) -> str:
+    """The words of a span as written (a leading "und"/"aber" of a clause left out)."""
+    start, end = span
+    while start < end and doc[start].lower_ in COORDINATORS:
+        start += 1
+    return doc[start:end].text.strip() if start < end else ""
+
+
+def span_lower(doc: Doc, span: Span) -> str:
+    return " ".join(t.lower_ for t in doc[span[0]:span[1]])
+
+
+def is_verb_like(token: Token) -> bool:
+    """A finite verb without a parser: known auxiliaries, or a word whose lookup lemma is
+    a different infinitive (gehe → gehen). Closed-class words like "meine" are excluded
+    (the lookup table maps them to verbs)."""
+    lower = token.lower_
+    if lower in CLOSED_CLASS or not token.is_alpha:
+        return False
+    if lower in AUX_FORMS or lower in HELP_FORMS:
+        return True
+    lemma = token.lemma_.lower()
+    return lemma != lower and lemma.endswith(("en", "ern", "eln")) and not token.is_title
+
+
+def has_verb(doc: Doc, span: Span) -> bool:
+    return any(is_verb_like(t) for t in doc[span[0]:span[1]])
+
+
+def span_containing(spans: list[Span], index: int) -> Span:
+    return next(s for s in spans if s[0] <= index < s[1])
+
+
+def statement_spans(doc: Doc) -> list[Span]:
+    """Sentences, split once more where a new main clause with "ich" begins
+    ("Ich kann gut kochen und mit dem Rollator gehe ich allein einkaufen")."""
+    result: list[Span] = []
+    for start, end in sentences(doc):
+        cuts = [i for i in range(start + 1, end)
+                if doc[i].lower_ in COORDINATORS or doc[i - 1].text in CLAUSE_PUNCT]
+        bounds = [start, *cuts, end]
+        parts = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
+        current = parts[0]
+        for part in parts[1:]:
+            first = doc[part[0]].lower_
+            new_main = (first not in SUBORDINATORS and first not in RELATIVES
+                        and any(t.lower_ == "ich" for t in doc[part[0]:part[1]])
+                        and has_verb(doc, part) and has_verb(doc, current))
+            if new_main:
+                result.append(current)
+                current = part
+            else:
+                current = (current[0], part[1])
+        result.append(current)
+    return [s for s in (trim(doc, a, b) for a, b in result) if s[0] < s[1]]

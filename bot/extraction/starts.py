@@ -1,0 +1,114 @@
+"""When a goal starts: "ab Sommer", "nächstes Jahr", "sofort", month names, dates. The
+phrase is kept as the person wrote it; the earliest date it can mean is worked out from
+`today`."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
+          "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
+          "dezember": 12}
+SEASONS = {"frühling": 3, "frühjahr": 3, "sommer": 6, "herbst": 9, "winter": 12}
+NUMBERS = {"einem": 1, "einer": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+           "sechs": 6, "ein paar": 3}
+_PREFIX = r"(?:(?:ab|im|in|zum|zu|bis|anfang|ende|mitte|spätestens|frühestens|noch|diese[nms]?|" \
+          r"nächste[nms]?|kommende[nms]?)\s+)*"
+_MONTH_NAMES = "|".join(MONTHS)
+START_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("now", re.compile(r"\b(ab sofort|sofort|so schnell wie möglich|so bald wie möglich|"
+                       r"möglichst bald|schnellstmöglich|umgehend|ab jetzt|jetzt gleich)\b", re.I)),
+    ("date", re.compile(r"(?:\b(?:ab|zum|am|bis)\s+)?\b(\d{1,2})\.\s?(\d{1,2})\.(\d{4}|\d{2})?",
+                        re.I)),
+    ("day_month", re.compile(rf"(?:\b(?:ab|zum|am|bis)\s+)?\b(\d{{1,2}})\.\s*({_MONTH_NAMES})"
+                             r"(?:\s+(\d{4}))?\b", re.I)),
+    ("month", re.compile(rf"\b{_PREFIX}({_MONTH_NAMES})(?:\s+(\d{{4}}))?\b", re.I)),
+    ("season", re.compile(rf"\b{_PREFIX}(frühling|frühjahr|sommer|herbst|winter)"
+                          r"(?:\s+(\d{4}))?\b", re.I)),
+    ("next_year", re.compile(r"\b(?:ab |im )?(?:nächste[sn]?|kommende[sn]?) jahr\b", re.I)),
+    ("this_year", re.compile(r"\b(?:noch )?(?:dieses|diesem) jahr\b", re.I)),
+    ("in_period", re.compile(r"\bin (einem|einer|ein paar|zwei|drei|vier|fünf|sechs|\d+) "
+                             r"(jahr|jahren|monat|monaten|woche|wochen)\b", re.I)),
+    ("next_month", re.compile(r"\b(?:im )?(?:nächste[nm]|kommende[nm]) monat\b", re.I)),
+    ("next_week", re.compile(r"\b(?:nächste|kommende)n? woche\b", re.I)),
+    ("year", re.compile(r"\b(?:ab|im|bis)?\s*(20\d{2})\b", re.I)),
+    ("soon", re.compile(r"\b(bald|demnächst|in zukunft|irgendwann)\b", re.I)),
+)
+
+
+def parse_start(text: str, today: date) -> tuple[str, str | None] | None:
+    """The start the person gave ("ab Sommer", "nächstes Jahr", "sofort", "im März",
+    "1.4.2027") as written, and the earliest date it can mean (ISO) when there is one."""
+    best: tuple[int, str, re.Match] | None = None
+    for kind, pattern in START_PATTERNS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind, match)
+    if best is None:
+        return None
+    _, kind, match = best
+    return match.group(0).strip(), _start_date(kind, match, today)
+
+
+def _next_occurrence(month: int, year: str | None, today: date, period_months: int,
+                     strictly_next: bool) -> date:
+    if year:
+        return date(int(year), month, 1)
+    candidate = date(today.year, month, 1)
+    end_month = month + period_months
+    period_end = date(today.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+    if period_end <= today or (strictly_next and candidate <= today):
+        candidate = date(today.year + 1, month, 1)
+    return candidate
+
+
+def _start_date(kind: str, match: re.Match, today: date) -> str | None:
+    lowered = match.group(0).lower()
+    strictly_next = bool(re.search(r"\b(nächste|kommende)", lowered))
+    result: date | None = None
+    if kind in ("now", "this_year"):
+        result = today
+    elif kind == "date":
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        full_year = int(year) + (2000 if len(year) == 2 else 0) if year else today.year
+        try:
+            result = date(full_year, month, day)
+            if not year and result < today:
+                result = date(full_year + 1, month, day)
+        except ValueError:
+            return None
+    elif kind == "day_month":
+        month = MONTHS[match.group(2).lower()]
+        year = int(match.group(3)) if match.group(3) else today.year
+        result = date(year, month, int(match.group(1)))
+        if not match.group(3) and result < today:
+            result = date(year + 1, month, int(match.group(1)))
+    elif kind == "month":
+        month = MONTHS[match.group(1).lower()]
+        result = _next_occurrence(month, match.group(2), today, 1, strictly_next)
+    elif kind == "season":
+        month = SEASONS[match.group(1).lower()]
+        result = _next_occurrence(month, match.group(2), today, 3, strictly_next)
+    elif kind == "next_year":
+        result = date(today.year + 1, 1, 1)
+    elif kind == "in_period":
+        amount = NUMBERS.get(match.group(1).lower()) or int(match.group(1))
+        unit = match.group(2).lower()
+        if unit.startswith("jahr"):
+            result = date(today.year + amount, today.month, min(today.day, 28))
+        elif unit.startswith("monat"):
+            month_index = today.month - 1 + amount
+            result = date(today.year + month_index // 12, month_index % 12 + 1,
+                          min(today.day, 28))
+        else:
+            result = today + timedelta(weeks=amount)
+    elif kind == "next_month":
+        result = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    elif kind == "next_week":
+        result = today + timedelta(weeks=1)
+    elif kind == "year":
+        result = date(int(match.group(1)), 1, 1)
+    return result.isoformat() if result else None

@@ -1,0 +1,122 @@
+"""Short read-back sentences for structured items, in both registers.
+
+The sentences come from bot/profile/readback.yml; the person's words are turned to "Sie"
+("Meine Schwester hilft mir beim Einkaufen" → "Ihre Schwester hilft Ihnen beim Einkaufen")
+so the bot can say back what it understood. Only the spoken sentence changes: the stored
+words stay as they were given.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.dialogue import quote
+from bot.extraction import SUBORDINATORS, clauses, is_verb_like, sentences
+from bot.nlp.pipeline import load_pipeline
+from bot.profile.items import Item
+
+TEXTS_FILE = Path(__file__).with_name("readback.yml")
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def template(name: str, easy: bool) -> str:
+    return _texts()["templates"][name]["easy" if easy else "standard"]
+
+
+def _verb_form(token, table: dict[str, str], verb_position: bool) -> str | None:
+    """The "Sie" form of a first-person verb. `verb_position`: next to "ich" or at the
+    end of a subordinate clause, where a word ending in -e is the verb ("dass ich selbst
+    entscheide") even when the lookup table does not know it."""
+    lower = token.lower_
+    if lower in table:
+        form = table[lower]
+    elif lower in _texts()["not_verbs"] or not token.is_alpha:
+        return None
+    elif lower.endswith("e") and (token.lemma_.lower() == lower + "n" or (
+            verb_position and not token.is_title)):
+        form = lower + "n"  # gehe → gehen
+    elif lower.endswith("te") and is_verb_like(token):
+        form = lower + "n"  # wohnte → wohnten
+    else:
+        return None
+    return form[:1].upper() + form[1:] if token.text[:1].isupper() else form
+
+
+def to_second_person(text: str) -> str:
+    """The person's words as the bot says them back: ich → Sie, mir → Ihnen,
+    mein → Ihr, and in clauses with "ich" the verb in the "Sie" form."""
+    rules = _texts()["second_person"]
+    doc = load_pipeline()(text)
+    replaced: dict[int, str] = {}
+    for sentence in sentences(doc):
+        for start, end in clauses(doc, *sentence):
+            has_ich = any(t.lower_ == "ich" for t in doc[start:end])
+            subordinate = doc[start].lower_ in SUBORDINATORS
+            for token in doc[start:end]:
+                verb_position = (token.i == end - 1 and subordinate) or any(
+                    0 < abs(token.i - other.i) <= 1 and other.lower_ == "ich"
+                    for other in doc[max(start, token.i - 1):min(end, token.i + 2)])
+                lower = token.lower_
+                if has_ich and lower in rules["reflexive"]:
+                    replaced[token.i] = rules["reflexive"][lower]
+                elif lower in rules["pronouns"]:
+                    replaced[token.i] = rules["pronouns"][lower]
+                elif has_ich:
+                    form = _verb_form(token, rules["verbs"], verb_position)
+                    if form:
+                        replaced[token.i] = form
+    return "".join(replaced.get(t.i, t.text) + t.whitespace_ for t in doc).strip()
+
+
+def _said(text: str) -> str:
+    """The person's words, turned to "Sie", without closing punctuation."""
+    return re.sub(r"[\s.!?…]+$", "", to_second_person(quote(text)))
+
+
+def sentence(item: Item, easy: bool, shared: bool = False) -> str:
+    """What the bot says to read `item` back. `shared`: the same words gave other items
+    too (several people in one sentence), so the sentence says whom it is about."""
+    data = item.data
+    values: dict[str, str] = {}
+    category = item.category
+    if category == "social":
+        name = "social_shared" if shared else "social"
+        values = {"text": _said(data["text"]), "who": data["who"]}
+    elif category == "goal":
+        name = "goal_with_start" if data.get("start") else "goal"
+        start = data.get("start") or ""
+        values = {"text": _said(data["text"]), "start": start[:1].lower() + start[1:]}
+    elif category == "personal":
+        name = data.get("kind", "ability")
+        values = {"text": _said(data["text"])}
+    elif category == "professional":
+        name = f"professional_{data.get('kind', 'wished')}"
+        values = {"text": _said(data["text"])}
+    elif category == "aid":
+        name = f"aid_{data['status']}"
+        values = {"label": data["label"]}
+    elif category == "place":
+        name = f"place_{data['status']}"
+        where = _texts()["where"].format(quarter=data["quarter"]) if data.get("quarter") else ""
+        values = {"label": data["label"], "where": where}
+    elif category == "quarter":
+        if data.get("quarter") and data.get("district") and data["district"] != data["quarter"]:
+            name = "quarter"
+        elif data.get("quarter"):
+            name = "quarter_only"
+        else:
+            name = "district_only"
+        values = {"quarter": data.get("quarter") or "", "district": data.get("district") or ""}
+    else:
+        plain = category == "important" and re.search(r"\bwichtig\b", data["text"], re.I)
+        name = "important_plain" if plain else category
+        values = {"text": _said(data["text"])}
+    return template(name, easy).format(**values)
