@@ -26,14 +26,17 @@ def _load(name: str) -> dict:
     return yaml.safe_load((GAZETTEER_DIR / name).read_text(encoding="utf-8"))
 
 
-def _pattern(label: str, text: str, canonical: str) -> dict:
-    return {"label": label, "pattern": str(text).lower(), "id": canonical}
+def _pattern(label: str, text: str, canonical: str) -> list[dict]:
+    """Patterns match lower-cased tokens, but tokenisation depends on case ("St." is an
+    abbreviation, "st." is not), so both spellings are added."""
+    forms = dict.fromkeys([str(text), str(text).lower(), str(text).title()])
+    return [{"label": label, "pattern": form, "id": canonical} for form in forms]
 
 
-def _place_pattern(label: str, text: str, canonical: str, common: set[str]) -> dict:
+def _place_pattern(label: str, text: str, canonical: str, common: set[str]) -> list[dict]:
     """Place names that are also ordinary words (Horn, Hamm, Mitte) only match capitalised."""
     if str(text).lower() in common:
-        return {"label": label, "pattern": [{"ORTH": str(text)}], "id": canonical}
+        return [{"label": label, "pattern": [{"ORTH": str(text)}], "id": canonical}]
     return _pattern(label, text, canonical)
 
 
@@ -47,20 +50,23 @@ def entity_patterns() -> list[dict]:
         for quarter in district["quarters"]:
             quarter_names.add(quarter["name"].lower())
             for text in [quarter["name"], *(quarter.get("aliases") or [])]:
-                patterns.append(_place_pattern("quarter", text, quarter["name"], common))
+                patterns += _place_pattern("quarter", text, quarter["name"], common)
     for district in hamburg["districts"]:
         for text in [district["name"], *(district.get("aliases") or [])]:
             # a name that is also a Stadtteil is taken as the Stadtteil (it implies the Bezirk)
             if str(text).lower() not in quarter_names:
-                patterns.append(_place_pattern("district", text, district["name"], common))
+                patterns += _place_pattern("district", text, district["name"], common)
     for item in _load("relations.yml")["relations"]:
-        patterns += [_pattern("relation", t, item["relation"]) for t in item["terms"]]
+        patterns += [p for t in item["terms"] for p in _pattern("relation", t, item["relation"])]
     for item in _load("aids.yml")["aids"]:
-        patterns += [_pattern("aid", t, item["aid"]) for t in item["terms"]]
+        patterns += [p for t in item["terms"] for p in _pattern("aid", t, item["aid"])]
     for item in _load("places.yml")["places"]:
-        patterns += [_pattern("place", t, item["kind"]) for t in item["terms"]]
+        patterns += [p for t in item["terms"] for p in _pattern("place", t, item["kind"])]
+    # a word that names a person, aid or place keeps that more specific label
+    taken = {str(p["pattern"]).lower() for p in patterns if isinstance(p["pattern"], str)}
     for item in _load("life_areas.yml")["life_areas"]:
-        patterns += [_pattern("life_area", t, item["code"]) for t in item["keywords"]]
+        patterns += [p for t in item["keywords"] if str(t).lower() not in taken
+                     for p in _pattern("life_area", t, item["code"])]
     return patterns
 
 
