@@ -40,8 +40,9 @@ class ValidateOnboardingForm(FormValidationAction):
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         turn = conversation.set_language(store(), tracker.sender_id, value is True,
                                          tracker.get_slot("consent"))
-        if value is True:
-            # confirm the switch; "no" to the offer changes nothing and needs no reply
+        if value is True or tracker.get_slot("requested_slot") != "easy_language":
+            # confirm a switch; only "no" to the form's own offer changes nothing and
+            # needs no reply
             dispatch(turn, dispatcher)
         return {"easy_language": value is True}
 

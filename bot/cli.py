@@ -1,4 +1,5 @@
-"""`lwiw` command line: build, run, chat, purge (and export/staff in their modules)."""
+"""`lwiw` command line: build, run, chat; staff and purge (bot/staff/cli.py) and export
+(bot/export/cli.py) in their modules."""
 
 from __future__ import annotations
 
@@ -82,15 +83,21 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 print(f"  [{button['title']}] {button['payload']}")
 
 
-def cmd_purge(args: argparse.Namespace) -> int:
-    from bot.storage.migrate import upgrade_to_head
-    from bot.storage.repository import Store
+def add_module_parsers(sub, argv: list[str] | None = None) -> None:
+    """`staff` and `purge` (bot/staff/cli.py), and `export` (bot/export/cli.py, if it
+    exists). The export module loads spaCy (seconds), so it is only wired in when the
+    command is `export` or the overview is asked for."""
+    import importlib.util
 
-    settings = get_settings()
-    upgrade_to_head(settings.database_url)
-    done = Store(settings.database_url).process_pending_tracker_deletions()
-    print(f"completed tracker deletions: {len(done)}")
-    return 0
+    from bot.staff.cli import add_parsers
+
+    add_parsers(sub)
+    args = sys.argv[1:] if argv is None else argv
+    wanted = not args or args[0] in ("export", "-h", "--help")
+    if wanted and importlib.util.find_spec("bot.export.cli") is not None:
+        from bot.export.cli import add_parser
+
+        add_parser(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     chat = sub.add_parser("chat", help="chat in the terminal with a running assistant")
     chat.add_argument("--sender", help="conversation id to use")
     chat.set_defaults(func=cmd_chat)
-    purge = sub.add_parser("purge", help="complete pending deletions")
-    purge.set_defaults(func=cmd_purge)
+    add_module_parsers(sub, argv)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -26,6 +26,10 @@
   var switchForm = document.getElementById("easy-switch");
   var switchButton = switchForm.querySelector("button");
 
+  /* The endpoints: the public chat's /api, or another base given on the form (the staff
+     console proxies the same way for a conversation held together). */
+  var api = form.getAttribute("data-api") || "/api";
+
   var easy = switchButton.getAttribute("aria-pressed") === "true";
   var busy = false;
   var retryAction = null;
@@ -222,7 +226,7 @@
   }
 
   function start() {
-    request("/api/start", { history: state.entries.length > 0 }, start);
+    request(api + "/start", { history: state.entries.length > 0 }, start);
   }
 
   function sendText() {
@@ -232,7 +236,7 @@
       input.focus();
       return;
     }
-    request("/api/message", { text: text }, sendText).then(function (answered) {
+    request(api + "/message", { text: text }, sendText).then(function (answered) {
       if (answered) { input.value = ""; }
       input.focus();
     });
@@ -240,7 +244,7 @@
 
   function sendPayload(payload, label) {
     var again = function () { sendPayload(payload, label); };
-    request("/api/message", { payload: payload, label: label }, again).then(function (answered) {
+    request(api + "/message", { payload: payload, label: label }, again).then(function (answered) {
       var next = choices.querySelector("button");
       if (answered && next && !choices.hidden) { next.focus(); } else { input.focus(); }
     });
@@ -269,9 +273,9 @@
   switchForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var wanted = !easy;
-    var again = function () { request("/api/start", { history: true }, again); };
+    var again = function () { request(api + "/start", { history: true }, again); };
     setEasy(wanted);
-    request("/api/language", { easy: wanted }, again).then(function () {
+    request(api + "/language", { easy: wanted }, again).then(function () {
       switchButton.focus();
     });
   });

@@ -316,3 +316,20 @@ def test_network_places_people_by_sector_and_closeness():
     assert by_label["Schwester"].x < network.cx and by_label["Schwester"].y < network.cy
     assert by_label["Kollegin"].x < network.cx and by_label["Kollegin"].y > network.cy
     assert by_label["Betreuerin"].x > network.cx and by_label["Betreuerin"].y > network.cy
+
+
+def test_counselling_together_and_note_sections_are_labelled(exported):
+    store, sender = exported
+    with store._session() as session:
+        from bot.storage.models import Conversation
+
+        session.get(Conversation, sender).with_staff = True
+        session.commit()
+    notes = [{"section": "resources_social", "author": "Frau Berg", "text": "Notiz",
+              "created_at": datetime(2026, 11, 20, 14, 30)}]
+    html = export_conversation(store, sender, "html", staff_notes=notes,
+                               today=TODAY)[0].decode()
+    assert "gemeinsam mit einer Fachkraft" in html
+    assert "Ressourcen: soziales Umfeld" in html and "resources_social" not in html
+    profile = json.loads(export_conversation(store, sender, "json", today=TODAY)[0])
+    assert profile["with_staff"] is True

@@ -124,6 +124,7 @@ def build_profile(store: Store, conversation_id: str, today: date | None = None,
 
     profile = _empty_profile()
     profile["person"]["pseudonym"] = conversation.pseudonym
+    profile["with_staff"] = bool(conversation.with_staff)
     profile["will"]["own_words"] = [
         {"answer_id": a.id, "text": a.text, "confirmed": a.confirmed,
          "created_at": iso(a.created_at)} for a in answers if a.question_id == "living"]

@@ -126,3 +126,76 @@ class ItemDecision(Base):
     status = Column(String(16), nullable=False)
     corrected_text = Column(Text, nullable=True)
     decided_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+# --- staff console (issue 6) -----------------------------------------------------------
+
+
+class StaffAccount(Base):
+    """A Teilhabeteam member (counsellor) or an admin; the password as an argon2 hash.
+
+    Accounts are deactivated, never deleted, so that notes and the audit log keep their
+    author. `failed_logins` / `locked_until` implement the per-account lockout.
+    """
+
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(64), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)  # counsellor | admin
+    password_hash = Column(String(255), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    last_login_at = Column(DateTime, nullable=True)
+
+
+class StaffSession(Base):
+    """A logged-in console session. The browser holds only a signed random token; the row
+    is keyed by its SHA-256, so a copy of the database does not give working cookies."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(String(64), primary_key=True)
+    account_id = Column(
+        Integer, ForeignKey("staff_accounts.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    csrf = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    data = Column(Text, nullable=False, default="{}")  # JSON: flash message, open chats
+
+
+class StaffNote(Base):
+    """The counsellor's view ("Sicht der Fachkraft"), per profile section. A separate
+    layer: it never changes the person's words and goes when the conversation goes."""
+
+    __tablename__ = "staff_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    section = Column(String(32), nullable=False)
+    author_id = Column(Integer, ForeignKey("staff_accounts.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what with which conversation, and when. Append-only; the conversation id
+    is kept as plain text so that the entry outlives a deleted conversation."""
+
+    __tablename__ = "staff_audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    account_id = Column(Integer, ForeignKey("staff_accounts.id"), nullable=True, index=True)
+    actor = Column(String(64), nullable=False)  # account name, or "system" for `lwiw purge`
+    action = Column(String(32), nullable=False)
+    conversation_id = Column(String(128), nullable=True)
+    detail = Column(String(500), nullable=False, default="")
+    ip = Column(String(64), nullable=True)

@@ -1,0 +1,244 @@
+"""What the console lists and searches: conversations with consent (nothing is stored for
+the others), with date, short name, Stadtteil, progress through the six questions and the
+consent state.
+
+The Stadtteil is the one of the profile (bot.profile.build_profile, which also honours the
+person's corrections); profiles are cached per conversation until its data changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import ModuleType
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.catalogue import QUESTION_IDS
+from bot.resume_codes import find_code
+from bot.staff.repo import Repo
+from bot.storage.models import (
+    Answer,
+    Conversation,
+    ItemDecision,
+    QuestionState,
+)
+from bot.storage.repository import Store
+
+log = logging.getLogger(__name__)
+FINISHED = ("answered", "skipped", "none")
+MAX_PSEUDONYM_CHARS = 80
+STAFF_PREFIX = "staff-"
+
+
+@dataclass(frozen=True)
+class Place:
+    quarter: str | None
+    district: str | None
+
+    def label(self) -> str | None:
+        if self.quarter and self.district and self.quarter != self.district:
+            return f"{self.quarter} ({self.district})"
+        return self.quarter or self.district
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    pseudonym: str | None
+    resume_code: str | None
+    consent_at: datetime | None
+    consent_version: str | None
+    with_staff: bool
+    summary_confirmed: bool
+    language_mode: str
+    place: Place
+    done: int
+    total: int = len(QUESTION_IDS)
+
+    def matches(self, query: str) -> bool:
+        """Search by short name, resume code, Stadtteil/Bezirk (or the id)."""
+        q = query.strip().casefold()
+        if not q:
+            return True
+        code = find_code(query)
+        if code is not None and self.resume_code == code:
+            return True
+        fields = (self.pseudonym, self.place.quarter, self.place.district, self.resume_code)
+        return q == self.id.casefold() or any(q in (f or "").casefold() for f in fields)
+
+
+def new_conversation_id() -> str:
+    """A conversation started in the console (Rasa sender id)."""
+    return f"{STAFF_PREFIX}{uuid.uuid4().hex}"
+
+
+class ProfileCache:
+    """Profiles by (conversation, fingerprint of its data); a few hundred at most."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, dict | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build: Callable[[], dict | None]) -> dict | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = build()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def profile_module() -> ModuleType | None:
+    """bot.profile, if it is installed (built by another part of the team)."""
+    try:
+        return importlib.import_module("bot.profile")
+    except ImportError:
+        return None
+
+
+def place_of(profile: dict | None) -> Place:
+    person = (profile or {}).get("person") or {}
+
+    def value(key: str) -> str | None:
+        item = person.get(key)
+        return item.get("value") if isinstance(item, dict) else None
+
+    return Place(value("quarter"), value("district"))
+
+
+class Conversations(Repo):
+    def __init__(self, database_url: str, store: Store,
+                 cache: ProfileCache | None = None) -> None:
+        super().__init__(database_url)
+        self.store = store
+        self.cache = cache or ProfileCache()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _consented(self, session: Session,
+                   conversation_id: str | None = None) -> list[Conversation]:
+        query = select(Conversation).where(Conversation.linked_to.is_(None),
+                                           Conversation.consent_given.is_(True))
+        if conversation_id is not None:
+            query = query.where(Conversation.id == conversation_id)
+        return list(session.execute(query.order_by(Conversation.updated_at.desc())).scalars())
+
+    def _fingerprints(self, session: Session, ids: list[str]) -> dict[str, tuple]:
+        answers = dict((cid, (n, top)) for cid, n, top in session.execute(
+            select(Answer.conversation_id, func.count(Answer.id), func.max(Answer.id))
+            .where(Answer.conversation_id.in_(ids)).group_by(Answer.conversation_id)))
+        confirmed = dict(session.execute(
+            select(Answer.conversation_id, func.max(Answer.confirmed_at))
+            .where(Answer.conversation_id.in_(ids)).group_by(Answer.conversation_id)).all())
+        decisions = dict((cid, (n, last)) for cid, n, last in session.execute(
+            select(ItemDecision.conversation_id, func.count(ItemDecision.id),
+                   func.max(ItemDecision.decided_at))
+            .where(ItemDecision.conversation_id.in_(ids))
+            .group_by(ItemDecision.conversation_id)))
+        return {cid: (answers.get(cid), confirmed.get(cid), decisions.get(cid)) for cid in ids}
+
+    def _progress(self, session: Session, ids: list[str]) -> dict[str, int]:
+        done: dict[str, set[str]] = {cid: set() for cid in ids}
+        for cid, qid in session.execute(
+            select(QuestionState.conversation_id, QuestionState.question_id)
+            .where(QuestionState.conversation_id.in_(ids), QuestionState.state.in_(FINISHED))
+        ):
+            done[cid].add(qid)
+        for cid, qid in session.execute(
+            select(Answer.conversation_id, Answer.question_id).distinct()
+            .where(Answer.conversation_id.in_(ids), Answer.status == "active")
+        ):
+            done[cid].add(qid)
+        return {cid: len(qids & set(QUESTION_IDS)) for cid, qids in done.items()}
+
+    def profile(self, conversation_id: str, fingerprint: tuple = (),
+                staff_notes: list[dict] | None = None, today: date | None = None) -> dict | None:
+        """The profile (None if bot.profile is not available or fails)."""
+        module = profile_module()
+        if module is None:
+            return None
+
+        def build() -> dict | None:
+            try:
+                return module.build_profile(self.store, conversation_id, today=today,
+                                            staff_notes=staff_notes)
+            except Exception:  # the console still shows the verbatim answers
+                log.exception("profile of %s could not be built", conversation_id)
+                return None
+
+        if staff_notes is not None or today is not None:
+            return build()
+        return self.cache.get((conversation_id, *fingerprint), build)
+
+    def rows(self, query: str = "", conversation_id: str | None = None) -> list[ConversationRow]:
+        with self._session() as session:
+            conversations = self._consented(session, conversation_id)
+            ids = [c.id for c in conversations]
+            if not ids:
+                return []
+            fingerprints = self._fingerprints(session, ids)
+            progress = self._progress(session, ids)
+        rows = []
+        for c in conversations:
+            profile = self.profile(c.id, (c.updated_at, fingerprints[c.id]))
+            row = ConversationRow(
+                id=c.id, created_at=c.created_at, updated_at=c.updated_at,
+                pseudonym=c.pseudonym, resume_code=c.resume_code, consent_at=c.consent_at,
+                consent_version=c.consent_version, with_staff=bool(c.with_staff),
+                summary_confirmed=c.summary_confirmed_at is not None,
+                language_mode=c.language_mode or "standard", place=place_of(profile),
+                done=progress[c.id],
+            )
+            if row.matches(query):
+                rows.append(row)
+        return rows
+
+    def row(self, conversation_id: str) -> ConversationRow | None:
+        """The listed conversation with this id (None without consent or if unknown)."""
+        found = self.rows(conversation_id=conversation_id)
+        return found[0] if found else None
+
+    def by_resume_code(self, raw: str) -> str | None:
+        code = find_code(raw) or raw.strip().upper()
+        canonical = self.store.find_by_resume_code(code) if code else None
+        if canonical is None:
+            return None
+        return canonical if self.row(canonical) is not None else None
+
+    # --- writing (never the person's words) ----------------------------------------------
+
+    def set_pseudonym(self, conversation_id: str, pseudonym: str) -> str | None:
+        value = " ".join((pseudonym or "").split())[:MAX_PSEUDONYM_CHARS] or None
+        with self._session() as session:
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(pseudonym=value))
+            session.commit()
+        return value
+
+    def mark_with_staff(self, conversation_id: str) -> bool:
+        """Mark a conversation with consent as held together with a counsellor."""
+        canonical = self.store.canonical_id(conversation_id)
+        with self._session() as session:
+            result = session.execute(
+                update(Conversation)
+                .where(Conversation.id == canonical, Conversation.consent_given.is_(True),
+                       Conversation.with_staff.is_(False))
+                .values(with_staff=True)
+            )
+            session.commit()
+            return bool(result.rowcount)

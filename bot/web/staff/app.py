@@ -1,0 +1,58 @@
+"""The staff console as a Starlette sub-app; bot/web/app.py mounts it at /staff."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.staff import Clock, system_clock
+from bot.staff.accounts import Accounts
+from bot.staff.audit import AuditLog
+from bot.staff.conversations import Conversations
+from bot.staff.notes import Notes
+from bot.staff.sessions import Sessions
+from bot.storage.repository import Store
+from bot.web.chat import ChatService
+from bot.web.config import WebConfig, config_from_env
+from bot.web.limits import RateLimiter
+from bot.web.rasa import RasaClient
+from bot.web.security import SecurityHeadersMiddleware
+from bot.web.staff import admin, chat, conversation, pages
+from bot.web.staff.auth import load_ctx
+from bot.web.staff.services import Services
+from bot.web.staff.templating import make_templates, message_page
+
+ROUTES = [*pages.routes, *conversation.routes, *chat.routes, *admin.routes]
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    ctx = await load_ctx(request)
+    return message_page(request, ctx, "not_found_title", "not_found_text", 404)
+
+
+def create_staff_app(config: WebConfig | None = None, clock: Clock = system_clock,
+                     store: Store | None = None) -> Starlette:
+    config = config or config_from_env()
+    store = store or Store(config.database_url)
+    audit = AuditLog(config.database_url)
+    app = Starlette(
+        routes=list(ROUTES),
+        middleware=[Middleware(SecurityHeadersMiddleware)],
+        exception_handlers={404: not_found},
+    )
+    app.state.services = Services(
+        config=config,
+        store=store,
+        accounts=Accounts(config.database_url, audit),
+        sessions=Sessions(config.database_url),
+        audit=audit,
+        notes=Notes(config.database_url),
+        conversations=Conversations(config.database_url, store),
+        chat=ChatService(RasaClient(config.rasa_url, config.rasa_timeout), store),
+        templates=make_templates(),
+        message_limiter=RateLimiter(config.messages_per_minute, 60),
+        clock=clock,
+    )
+    return app

@@ -1,0 +1,76 @@
+"""Helpers shared by the staff console tests (no tests in here): creating accounts through
+the real `lwiw staff add` command, logging in, reading CSRF tokens from forms."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime
+
+import httpx
+from sqlalchemy import text as sql
+
+from bot.settings import ROOT
+from bot.storage.repository import Store
+
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+STAFF_COOKIE = "lwiw_staff"
+
+
+def lwiw(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """Run the real `lwiw` command line in a subprocess against `database_url`."""
+    env = dict(os.environ, LWIW_DATABASE_URL=database_url, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, text=True,
+                          capture_output=True, cwd=ROOT, env=env, timeout=300)
+
+
+def add_account(database_url: str, name: str, role: str, password: str) -> None:
+    done = lwiw(database_url, "staff", "add", name, "--role", role, stdin=password + "\n")
+    assert done.returncode == 0, done.stderr
+    assert f"Konto angelegt: {name}" in done.stdout
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_META.search(html) or CSRF_FIELD.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client: httpx.Client, name: str, password: str) -> str:
+    """Log in through the form; returns the session's CSRF token."""
+    form = client.get("/staff/anmelden")
+    assert form.status_code == 200
+    reply = client.post("/staff/anmelden", data={
+        "csrf": csrf_from(form.text), "name": name, "password": password, "weiter": ""},
+        follow_redirects=False)
+    assert reply.status_code == 303, reply.text[:500]
+    assert reply.headers["location"].endswith("/staff/gespraeche")
+    return csrf_from(client.get("/staff/gespraeche").text)
+
+
+def seed_conversation(store: Store, sender: str, answers: dict[str, str],
+                      confirmed: bool = False) -> str:
+    store.record_consent(sender, True)
+    for question_id, words in answers.items():
+        store.add_answer(sender, question_id, words, confirmed=confirmed)
+        store.set_question_state(sender, question_id, "answered")
+    return sender
+
+
+def backdate(store: Store, conversation_id: str, when: datetime) -> None:
+    with store._session() as session:
+        session.execute(sql("UPDATE conversations SET updated_at = :w, created_at = :w "
+                            "WHERE id = :c"), {"w": when, "c": conversation_id})
+        session.commit()
+
+
+def audit_rows(store: Store, **where: str) -> list[dict]:
+    """Audit entries (oldest first) matching all `where` columns."""
+    clauses = " AND ".join(f"{column} = :{column}" for column in where) or "1 = 1"
+    with store._session() as session:
+        rows = session.execute(sql(f"SELECT * FROM staff_audit_log WHERE {clauses} "
+                                   "ORDER BY id"), where).mappings().all()
+        return [dict(row) for row in rows]
