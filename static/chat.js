@@ -52,7 +52,23 @@
 
   /* ---------------------------------------------------------------- rendering */
 
-  function addMessage(who, text) {
+  function addLinks(item, links) {
+    /* links come from the web app's whitelist: same-origin /meine-daten/ paths only */
+    var list = document.createElement("ul");
+    list.className = "msg-links";
+    links.forEach(function (link) {
+      if (typeof link.href !== "string" || link.href.indexOf("/meine-daten/") !== 0) { return; }
+      var entry = document.createElement("li");
+      var anchor = document.createElement("a");
+      anchor.href = link.href;
+      anchor.textContent = link.title;
+      entry.appendChild(anchor);
+      list.appendChild(entry);
+    });
+    item.appendChild(list);
+  }
+
+  function addMessage(who, text, links) {
     var item = document.createElement("div");
     item.className = "msg msg-" + who;
     var label = document.createElement("span");
@@ -64,6 +80,7 @@
     paragraph.textContent = text;
     item.appendChild(label);
     item.appendChild(paragraph);
+    if (links && links.length) { addLinks(item, links); }
     log.appendChild(item);
     return item;
   }
@@ -104,7 +121,7 @@
 
   function renderAll() {
     while (log.firstChild) { log.removeChild(log.firstChild); }
-    state.entries.forEach(function (entry) { addMessage(entry.who, entry.text); });
+    state.entries.forEach(function (entry) { addMessage(entry.who, entry.text, entry.links); });
     renderChoices(state.buttons || []);
     renderProgress();
     renderCode();
@@ -122,8 +139,9 @@
       }
       turn.messages.forEach(function (message) {
         if (typeof message.text === "string") {
-          state.entries.push({ who: "bot", text: message.text });
-          var added = addMessage("bot", message.text);
+          var links = (message.custom && message.custom.links) || [];
+          state.entries.push({ who: "bot", text: message.text, links: links });
+          var added = addMessage("bot", message.text, links);
           first = first || added;
           buttons = message.buttons || [];
         } else if (message.buttons) {

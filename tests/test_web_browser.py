@@ -167,6 +167,9 @@ def test_full_conversation_clicked_and_typed(assistant, open_page):
     bot_says(page, "Stimmt das so?")
     choose(page, "Alles Weitere stimmt")
     bot_says(page, "Ihre Übersicht ist fertig")
+    bot_says(page, "nächsten Schritte")                       # next steps in the chat
+    download = page.locator("#log a", has_text="Meine Übersicht als PDF")
+    assert download.get_attribute("href") == "/meine-daten/export.pdf"
     assert page.locator("#choices").is_hidden()
     # the person's words were shown as text, never as HTML
     assert page.locator("#log b").count() == 0

@@ -298,6 +298,19 @@ def test_rasa_reply_is_reduced_to_text_buttons_and_the_progress_contract():
     ]
 
 
+def test_only_own_download_links_reach_the_browser():
+    messages = parse_reply([{"text": "Ihre Übersicht", "custom": {"links": [
+        {"title": "PDF", "href": "/meine-daten/export.pdf"},
+        {"title": "böse", "href": "javascript:alert(1)"},
+        {"title": "fremd", "href": "https://example.org/meine-daten/x"},
+        {"title": "fremd", "href": "//example.org/meine-daten/x"},
+    ]}}])
+    assert [m.as_json() for m in messages] == [
+        {"text": "Ihre Übersicht",
+         "custom": {"links": [{"title": "PDF", "href": "/meine-daten/export.pdf"}]}},
+    ]
+
+
 # ---------------------------------------------------------------- pages
 
 

@@ -41,10 +41,30 @@ class BotMessage:
         return data
 
 
+LINK_PREFIX = "/meine-daten/"
+
+
+def _links(raw: Any) -> list[dict[str, str]]:
+    """Download links of the summary: only this app's own /meine-daten/ pages."""
+    if not isinstance(raw, list):
+        return []
+    return [
+        {"title": link["title"][:120], "href": link["href"]}
+        for link in raw[:5]
+        if isinstance(link, dict) and isinstance(link.get("title"), str)
+        and isinstance(link.get("href"), str) and link["href"].startswith(LINK_PREFIX)
+        and "//" not in link["href"]
+    ]
+
+
 def _progress(custom: Any) -> dict[str, Any] | None:
-    """Only the payload contract of DESIGN.md § 3 goes to the browser."""
-    if not isinstance(custom, dict) or not isinstance(custom.get("question_id"), str):
+    """Only the payload contract of DESIGN.md § 3 (and our own download links) goes to the
+    browser."""
+    if not isinstance(custom, dict):
         return None
+    links = _links(custom.get("links"))
+    if not isinstance(custom.get("question_id"), str):
+        return {"links": links} if links else None
     result: dict[str, Any] = {"question_id": custom["question_id"][:64]}
     progress = custom.get("progress")
     if isinstance(progress, dict):
