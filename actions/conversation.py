@@ -8,7 +8,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import easy, events, store, text_of
 from bot.catalogue import QUESTION_IDS
-from bot.dialogue import conversation, summary
+from bot.dialogue import budget_request, conversation, summary
 
 SLOTS_FOR_ROUTING = ("consent", "summary_done", *(f"answer_{q}" for q in QUESTION_IDS))
 
@@ -138,3 +138,10 @@ class ActionSummaryDone(_SimpleAction):
 
     def turn(self, tracker):
         return summary.finish(store(), tracker.sender_id, easy=easy(tracker))
+
+
+class ActionBudget(_SimpleAction):
+    action_name = "action_budget"
+
+    def turn(self, tracker):
+        return budget_request.answer(text_of(tracker), easy(tracker))
