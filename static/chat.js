@@ -131,6 +131,7 @@
   function applyTurns(turns) {
     var first = null;
     var buttons = null;
+    var lastBot = null;
     turns.forEach(function (turn) {
       if (turn.user) {
         state.entries.push({ who: "you", text: turn.user });
@@ -138,10 +139,18 @@
         first = first || mine;
       }
       turn.messages.forEach(function (message) {
+        var links = (message.custom && message.custom.links) || [];
+        if (typeof message.text !== "string" && links.length && lastBot) {
+          /* Rasa sends a custom payload as a message of its own: the links belong to the
+             text just before it */
+          lastBot.entry.links = links;
+          addLinks(lastBot.element, links);
+        }
         if (typeof message.text === "string") {
-          var links = (message.custom && message.custom.links) || [];
-          state.entries.push({ who: "bot", text: message.text, links: links });
+          var entry = { who: "bot", text: message.text, links: links };
+          state.entries.push(entry);
           var added = addMessage("bot", message.text, links);
+          lastBot = { entry: entry, element: added };
           first = first || added;
           buttons = message.buttons || [];
         } else if (message.buttons) {
