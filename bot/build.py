@@ -33,7 +33,8 @@ def model_hash() -> str:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
     digest.update((SPACY_PIPELINE_DIR / "lwiw_gazetteer.sha256").read_bytes())
-    digest.update((ROOT / "bot" / "nlp" / "crisis_guard.py").read_bytes())
+    for component in ("crisis_guard.py", "resume_guard.py"):
+        digest.update((ROOT / "bot" / "nlp" / component).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -65,3 +65,14 @@ def test_crisis_guard_hard_negatives():
                           [{"name": "crisis", "confidence": 0.3}]) == {
         "name": "crisis", "confidence": 0.3}
     assert guarded_intent("hm", {"name": "inform"}, []) is None
+
+
+def test_resume_guard_takes_a_bare_code():
+    from bot.nlp.resume_guard import guarded_intent as resume
+
+    assert resume("HAFEN-KRAN-42", {"name": "inform"}) == {"name": "resume", "confidence": 1.0}
+    assert resume("mein code: elbe-kran-17 bitte", {"name": "nlu_fallback"})["name"] == "resume"
+    assert resume("HAFEN-KRAN-42", {"name": "crisis"}) is None
+    long_answer = "Ich gehe gern zum Hafen und schaue den Kränen zu, Code HAFEN-KRAN-42 egal wo"
+    assert resume(long_answer, {"name": "inform"}) is None
+    assert resume("Ich wohne in Barmbek-Nord", {"name": "inform"}) is None
