@@ -16,7 +16,9 @@ statements are sorted by question (statements.py).
 
 from __future__ import annotations
 
+import copy
 from datetime import date
+from functools import lru_cache
 
 from bot.extraction.aids_places import extract_aids, extract_places
 from bot.extraction.clauses import SUBORDINATORS, clauses, is_verb_like, sentences
@@ -39,8 +41,16 @@ from bot.nlp.pipeline import load_pipeline
 
 
 def extract(text: str, question_id: str, today: date | None = None) -> Extraction:
-    """Everything structured in one answer; `text` stays exactly as it was given."""
-    today = today or date.today()
+    """Everything structured in one answer; `text` stays exactly as it was given.
+
+    The read-back asks for the same answers several times per turn: the parse is cached,
+    and every caller gets its own copy.
+    """
+    return copy.deepcopy(_extract(text, question_id, today or date.today()))
+
+
+@lru_cache(maxsize=4096)
+def _extract(text: str, question_id: str, today: date) -> Extraction:
     doc = load_pipeline()(text)
     result = Extraction(question_id=question_id, text=text)
     if not doc.text.strip():
