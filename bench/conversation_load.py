@@ -5,13 +5,20 @@ the same run, a bare Rasa bot (one intent, one response, in-memory tracker, no a
 then runs 1 and 20 concurrent simulated conversations against each and prints p50/p95/p99
 per message and messages per second.
 
-Usage: .venv/bin/python bench/conversation_load.py [--concurrency 1 20] [--rounds 2]
+Two modes: without pauses (every person sends the next message the moment the reply is
+there: the server's throughput decides the latency), and with reading and typing pauses of
+2–8 s before each message (how people use the chat; the latency is the server's work per
+message plus waiting for the others).
+
+Usage: .venv/bin/python bench/conversation_load.py [--concurrency 1 20] [--rounds 5]
+       [--think 2 8] [--no-pauses-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import subprocess
 import sys
@@ -93,10 +100,14 @@ rules:
 }
 
 
-async def _conversation(client: httpx.AsyncClient, url: str, messages: list[str]) -> list[float]:
+async def _conversation(client: httpx.AsyncClient, url: str, messages: list[str],
+                        think: tuple[float, float] | None, rng: random.Random) -> list[float]:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     latencies = []
-    for text in messages:
+    for index, text in enumerate(messages):
+        if think:
+            # people arrive spread over the first pause, then read the reply and type
+            await asyncio.sleep(rng.uniform(0, think[1]) if index == 0 else rng.uniform(*think))
         started = time.perf_counter()
         reply = await client.post(url, json={"sender": sender, "message": text})
         reply.raise_for_status()
@@ -104,18 +115,25 @@ async def _conversation(client: httpx.AsyncClient, url: str, messages: list[str]
     return latencies
 
 
-async def load(url: str, messages: list[str], concurrency: int) -> dict:
+async def load(url: str, messages: list[str], concurrency: int, rounds: int,
+               think: tuple[float, float] | None = None) -> dict:
+    """`concurrency` people at a time, each a whole conversation, `rounds` times over;
+    latency per message and, per step of the conversation, its median."""
+    rng = random.Random(7)
     async with httpx.AsyncClient(timeout=120) as client:
-        await _conversation(client, url, messages[:2])  # warm-up
+        await _conversation(client, url, messages, None, rng)      # warm-up, whole
         started = time.perf_counter()
-        results = await asyncio.gather(
-            *(_conversation(client, url, messages) for _ in range(concurrency))
-        )
+        results = []
+        for _ in range(rounds):
+            results += await asyncio.gather(
+                *(_conversation(client, url, messages, think, rng) for _ in range(concurrency))
+            )
         wall = time.perf_counter() - started
     latencies = sorted(x for r in results for x in r)
     q = statistics.quantiles(latencies, n=100, method="inclusive")
+    per_step = [statistics.median(r[i] for r in results) * 1000 for i in range(len(messages))]
     return {"n": len(latencies), "p50": q[49] * 1000, "p95": q[94] * 1000,
-            "p99": q[98] * 1000, "rate": len(latencies) / wall}
+            "p99": q[98] * 1000, "rate": len(latencies) / wall, "per_step": per_step}
 
 
 def start_bare_rasa(workdir: Path, port: int) -> subprocess.Popen:
@@ -135,6 +153,15 @@ def start_bare_rasa(workdir: Path, port: int) -> subprocess.Popen:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 20])
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="whole conversations per person without pauses (default 5; "
+                             "with pauses: 1)")
+    parser.add_argument("--think", type=float, nargs=2, default=[2.0, 8.0],
+                        metavar=("MIN", "MAX"),
+                        help="seconds a person reads and types before each message, for the "
+                             "run with pauses (default 2 8)")
+    parser.add_argument("--no-pauses-only", action="store_true",
+                        help="skip the run with reading and typing pauses")
     args = parser.parse_args()
     model = train_if_needed()
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,14 +191,32 @@ def main() -> int:
                     f"http://127.0.0.1:{bare_port}/webhooks/rest/webhook",
                     ["hallo"] * len(FULL_CONVERSATION)),
             }
-            print(f"{len(FULL_CONVERSATION)} messages per conversation; latency per message")
-            print(f"{'target':34} {'conc':>4} {'msgs':>5} {'p50 ms':>8} {'p95 ms':>8} "
-                  f"{'p99 ms':>8} {'msg/s':>7}")
-            for concurrency in args.concurrency:
-                for name, (url, messages) in targets.items():
-                    r = asyncio.run(load(url, messages, concurrency))
-                    print(f"{name:34} {concurrency:>4} {r['n']:>5} {r['p50']:>8.1f} "
-                          f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['rate']:>7.1f}", flush=True)
+            modes = [("no pauses", None)]
+            if not args.no_pauses_only:
+                modes.append((f"pauses {args.think[0]:g}-{args.think[1]:g} s",
+                              tuple(args.think)))
+            print(f"{len(FULL_CONVERSATION)} messages per conversation, {args.rounds} "
+                  f"conversations per person; latency per message")
+            print(f"{'target':32} {'mode':14} {'conc':>4} {'msgs':>5} {'p50 ms':>8} "
+                  f"{'p95 ms':>8} {'p99 ms':>8} {'msg/s':>7}")
+            steps = {}
+            for mode, think in modes:
+                # with pauses: one conversation per person, only where people overlap
+                levels = [c for c in args.concurrency if c > 1] if think else args.concurrency
+                for concurrency in levels:
+                    for name, (url, messages) in targets.items():
+                        rounds = 1 if think else args.rounds
+                        r = asyncio.run(load(url, messages, concurrency, rounds, think))
+                        print(f"{name:32} {mode:14} {concurrency:>4} {r['n']:>5} "
+                              f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
+                              f"{r['rate']:>7.1f}", flush=True)
+                        if name.startswith("LWIW"):
+                            steps[f"{mode}, {concurrency}"] = r["per_step"]
+            print("\nLWIW median latency per step of the conversation (ms):")
+            print(f"{'step':32} " + " ".join(f"{k:>18}" for k in steps))
+            for index, text in enumerate(FULL_CONVERSATION):
+                print(f"{index + 1:>2} {text[:29]:29} "
+                      + " ".join(f"{v[index]:>18.1f}" for v in steps.values()))
         finally:
             services.stop(*processes)
     return 0

@@ -13,7 +13,7 @@ import httpx
 import yaml
 from sqlalchemy.engine import make_url
 
-from bot.build import rasa_command, rasa_env
+from bot.build import rasa_env, rasa_server_command
 from bot.settings import ROOT, VAR_DIR, Settings
 
 
@@ -76,7 +76,7 @@ def start_action_server(settings: Settings, log: Path | None = None) -> subproce
 def start_rasa(settings: Settings, model: Path, endpoints: Path,
                log: Path | None = None) -> subprocess.Popen:
     return _popen(
-        rasa_command(
+        rasa_server_command(
             "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(ROOT / "credentials.yml"), "--interface", "127.0.0.1",
             "--port", str(settings.rasa_port),

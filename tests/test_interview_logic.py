@@ -126,3 +126,28 @@ def test_finish_shows_next_steps_and_download_links(store):
     assert turn.replies[-1].custom["links"][0]["href"] == "/meine-daten/export.pdf"
     easy = summary.finish(store, "s", easy=True)
     assert [r.text for r in easy.replies if r.text] != steps
+
+
+def test_the_same_answer_sent_again_is_stored_once(store):
+    """A retried request (server died before the reply) or a person who retypes because
+    no reply came: the words are noted once, the person is told they are already noted."""
+    first = interview.handle_value(store, "s", "self", "Ich kann gut kochen.", "first", True)
+    again = interview.handle_value(store, "s", "self", "ich kann  gut Kochen", "more", True)
+    assert first.replies[0].response == "utter_answer_noted"
+    assert again.replies[0].response == "utter_answer_already_noted"
+    assert again.slots == {"answer_self": None, "ask_mode": "more"}
+    assert [a.text for a in store.active_answers("s")] == ["Ich kann gut kochen."]
+    # other words, or the same words for another question, are new answers
+    interview.handle_value(store, "s", "self", "Ich kann gut backen.", "more", True)
+    interview.handle_value(store, "s", "people", "Ich kann gut kochen.", "first", True)
+    assert [(a.question_id, a.text) for a in store.active_answers("s")] == [
+        ("self", "Ich kann gut kochen."), ("self", "Ich kann gut backen."),
+        ("people", "Ich kann gut kochen.")]
+
+
+def test_words_removed_by_go_back_may_be_given_again(store):
+    interview.handle_value(store, "s", "self", "kochen", "first", True)
+    interview.handle_value(store, "s", "self", "__back__", "more", True)
+    turn = interview.handle_value(store, "s", "self", "kochen", "first", True)
+    assert turn.replies[0].response == "utter_answer_noted"
+    assert [a.text for a in store.active_answers("s")] == ["kochen"]

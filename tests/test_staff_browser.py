@@ -20,7 +20,13 @@ from tests.test_staff_support import (
     audit_rows,
     seed_conversation,
 )
-from tests.web_helpers import artifact, axe_violations, chromium, format_violations
+from tests.web_helpers import (
+    artifact,
+    axe_violations,
+    chromium,
+    format_violations,
+    page_opener,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +39,6 @@ ANSWERS = {
     "neighbourhood": "Ich wohne in Barmbek-Nord und gehe gern in die Bücherhalle.",
 }
 NOTE = "Schwester kommt zur Gesamtplankonferenz mit; Termin mit ihr abstimmen."
-TIMEOUT = 90_000
-DESKTOP = {"width": 1280, "height": 900}
 
 
 
@@ -51,31 +55,10 @@ def browser() -> Iterator:
         yield instance
 
 
-class Watch:
-    """Script errors and Content-Security-Policy refusals reported by the page."""
-
-    def __init__(self, page) -> None:
-        self.problems: list[str] = []
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-        page.on("console", lambda message: self.problems.append(message.text)
-                if message.type == "error" else None)
-
-
 @pytest.fixture()
 def open_page(browser):
-    contexts = []
-
-    def make(viewport: dict | None = None):
-        context = browser.new_context(viewport=viewport or DESKTOP, locale="de-DE",
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        return page, Watch(page)
-
-    yield make
-    for context in contexts:
-        context.close()
+    with page_opener(browser, accept_downloads=True) as make:
+        yield make
 
 
 def check_axe(page, where: str, results: dict) -> None:

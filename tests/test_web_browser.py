@@ -19,7 +19,13 @@ from bot.web.config import WebConfig, load_secret
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import text
 from tests.conftest import free_port
-from tests.web_helpers import artifact, axe_violations, chromium, format_violations
+from tests.web_helpers import (
+    artifact,
+    axe_violations,
+    chromium,
+    format_violations,
+    page_opener,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +37,6 @@ ANSWERS = {
     "professional": "Jemand, der mir bei Briefen vom Amt hilft.",
     "contribution": "Ich kann gut zuhören <b>und</b> helfe meiner Nachbarin.",
 }
-TIMEOUT = 90_000
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
@@ -41,30 +45,10 @@ def browser() -> Iterator:
         yield instance
 
 
-class Watch:
-    """Collects what the page reports: script errors and Content-Security-Policy refusals."""
-
-    def __init__(self, page) -> None:
-        self.problems: list[str] = []
-        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
-        page.on("console", lambda message: self.problems.append(message.text)
-                if message.type == "error" else None)
-
-
 @pytest.fixture()
 def open_page(browser):
-    contexts = []
-
-    def make(viewport: dict | None = None):
-        context = browser.new_context(viewport=viewport or DESKTOP, locale="de-DE")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT)
-        return page, Watch(page)
-
-    yield make
-    for context in contexts:
-        context.close()
+    with page_opener(browser) as make:
+        yield make
 
 
 def conversation_id(page) -> str:

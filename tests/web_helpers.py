@@ -17,6 +17,8 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT = 90_000
+DESKTOP = {"width": 1280, "height": 900}
 
 @contextmanager
 def chromium() -> Iterator:
@@ -54,3 +56,34 @@ def format_violations(violations: list[dict]) -> str:
 def artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+class Watch:
+    """Collects what the page reports: script errors and Content-Security-Policy refusals."""
+
+    def __init__(self, page) -> None:
+        self.problems: list[str] = []
+        page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        page.on("console", lambda message: self.problems.append(message.text)
+                if message.type == "error" else None)
+
+
+@contextmanager
+def page_opener(browser, **context_options) -> Iterator:
+    """`make(viewport=None)` opens a page in a fresh browser context (German locale) and
+    returns it with its Watch; every context is closed at the end."""
+    contexts = []
+
+    def make(viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport or DESKTOP, locale="de-DE",
+                                      **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT)
+        return page, Watch(page)
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

@@ -76,8 +76,10 @@ def _finish(store: Store, sender_id: str, question_id: str, state: str, consent:
 def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: bool) -> Turn:
     if not text or not text.strip():
         return Turn(slots={f"answer_{question_id}": None}).say("utter_default")
-    if consent:
-        store.add_answer(sender_id, question_id, text)
+    if consent and store.add_answer_once(sender_id, question_id, text) is None:
+        return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
+            "utter_answer_already_noted", answer=quote(text)
+        )
     return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
         "utter_answer_noted", answer=quote(text)
     )

@@ -72,3 +72,10 @@ __all__ = [
     "PlaceMention", "Statement", "clauses", "district_of", "extract", "gazetteer",
     "is_verb_like", "parse_start", "sentences",
 ]
+
+
+def warm_up() -> None:
+    """Load the spaCy pipeline and the gazetteer now (about 1.5 s), not during the first
+    person's read-back."""
+    load_pipeline()
+    gazetteer()

@@ -34,6 +34,11 @@ class AnswerView:
     confirmed: bool
 
 
+def same_words_key(text: str) -> str:
+    """The words of an answer without case, spacing and closing punctuation."""
+    return " ".join(text.casefold().split()).rstrip(" .!?…")
+
+
 class Store:
     """Repository over the application tables, bound to one database URL."""
 
@@ -113,6 +118,28 @@ class Store:
                 status="active", corrects_id=corrects_id,
                 confirmed_at=utcnow() if confirmed else None,
             )
+            session.add(answer)
+            conversation.updated_at = utcnow()
+            session.commit()
+            return answer.id
+
+    def add_answer_once(self, sender_id: str, question_id: str, text: str) -> int | None:
+        """Store an answer unless the same words are already an active answer to this
+        question; None when they are. A message sent again (the chat's "Erneut senden"
+        after a server failed mid-request, a double click, a person who retypes because
+        the reply never came) must not become a second answer."""
+        key = same_words_key(text)
+        with self._session() as session:
+            conversation = self._ensure(session, sender_id)
+            given = session.execute(
+                select(Answer.text).where(Answer.conversation_id == conversation.id,
+                                          Answer.question_id == question_id,
+                                          Answer.status == "active")
+            ).scalars()
+            if any(same_words_key(existing) == key for existing in given):
+                return None
+            answer = Answer(conversation_id=conversation.id, question_id=question_id,
+                            text=text, status="active")
             session.add(answer)
             conversation.updated_at = utcnow()
             session.commit()

@@ -1,0 +1,66 @@
+"""bot/rasa_server.py: Rasa's server with its action-reply check and event lookup computed
+once — the same answers as Rasa's own code, for valid and invalid input."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+
+from bot import rasa_server
+
+ORIGINAL_VALIDATE = RemoteAction._validate_action_result
+ORIGINAL_RESOLVE = Event.resolve_by_type
+
+VALID = {"events": [{"event": "slot", "name": "ask_mode", "value": "more"}],
+         "responses": [{"response": "utter_answer_noted", "answer": "kochen"}]}
+INVALID = [
+    {"events": [{"name": "no event key"}]},
+    {"events": [{"event": 42}]},
+    {"responses": "not a list"},
+]
+
+
+@pytest.fixture()
+def installed():
+    rasa_server.install()
+    yield
+    RemoteAction._validate_action_result = ORIGINAL_VALIDATE
+    Event.resolve_by_type = staticmethod(ORIGINAL_RESOLVE)
+
+
+def test_valid_action_reply_passes_like_before(installed):
+    action = RemoteAction("action_x", None)
+    assert action._validate_action_result(VALID) is True
+    assert ORIGINAL_VALIDATE(action, VALID) is True
+
+
+@pytest.mark.parametrize("reply", INVALID)
+def test_invalid_action_reply_fails_with_rasas_message(installed, reply):
+    action = RemoteAction("action_x", None)
+    with pytest.raises(jsonschema.ValidationError) as ours:
+        action._validate_action_result(reply)
+    with pytest.raises(jsonschema.ValidationError) as theirs:
+        ORIGINAL_VALIDATE(action, reply)
+    assert ours.value.message == theirs.value.message
+    assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_event_types_resolve_as_before_and_are_kept(installed):
+    for event_class in (UserUttered, ActionExecuted, SlotSet):
+        name = event_class.type_name
+        assert Event.resolve_by_type(name) is ORIGINAL_RESOLVE(name) is event_class
+        assert Event.resolve_by_type(name) is event_class            # from what was kept
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        Event.resolve_by_type("no_such_event")
+    # a stored tracker event turns into the same object
+    data = {"event": "slot", "name": "ask_mode", "value": "more", "timestamp": 1.0}
+    assert Event.from_parameters(data) == SlotSet("ask_mode", "more", timestamp=1.0)
+
+
+def test_install_twice_wraps_the_lookup_once(installed):
+    rasa_server.install()
+    assert getattr(Event.resolve_by_type, "lwiw_cached", False)
+    assert Event.resolve_by_type("slot") is SlotSet
