@@ -10,7 +10,8 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 #     poppler for PDF pictures, nodejs/npm for axe-core, PostgreSQL, Redis and nginx for the
 #     scaled set-up (bot/cluster.py runs them as throwaway instances, not as system services).
 DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
-              fonts-liberation chromium poppler-utils postgresql redis-server nginx)
+              fonts-liberation fonts-noto-color-emoji chromium poppler-utils postgresql redis-server
+              nginx)
 # node may come from another source (e.g. nodesource, which bundles npm); only add Debian's
 # packages when there is no npm at all
 command -v npm >/dev/null 2>&1 || DEB_PACKAGES+=(nodejs npm)

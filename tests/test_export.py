@@ -158,6 +158,16 @@ def test_answers_with_html_script_emoji_and_length_render_as_text(store):
         assert f"„{script}“" in poppler  # the emoji are in the text layer too
 
 
+def test_emoji_are_drawn_with_an_emoji_font_not_as_boxes(store):
+    """scripts/setup.sh installs fonts-noto-color-emoji; without it the PDF shows boxes."""
+    store.record_consent("x3", True)
+    store.add_answer("x3", "living", "Mit meinem Hund 🐕 in einer eigenen Wohnung 🏠")
+    content = export_conversation(store, "x3", "pdf", today=TODAY)[0]
+    fonts = subprocess.run(["pdffonts", "-"], input=content, capture_output=True, check=True,
+                           timeout=60).stdout.decode()
+    assert "Noto-Color-Emoji" in fonts, fonts
+
+
 def test_empty_sections_say_not_discussed(store):
     store.record_consent("x2", True)
     store.add_answer("x2", "living", "Ich will mehr unter Leute.")

@@ -22,7 +22,7 @@ from bot.storage.repository import Store
 from bot.web import api, mydata, pages
 from bot.web.chat import ChatService
 from bot.web.config import WebConfig, config_from_env
-from bot.web.limits import RateLimiter
+from bot.web.limits import make_limiter
 from bot.web.rasa import RasaClient
 from bot.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from bot.web.session import SessionMiddleware
@@ -75,6 +75,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
     app.state.config = config
     app.state.store = Store(config.database_url)
     app.state.templates = make_templates()
-    app.state.message_limiter = RateLimiter(config.messages_per_minute, 60)
-    app.state.resume_limiter = RateLimiter(config.resume_attempts, config.resume_window_seconds)
+    app.state.message_limiter = make_limiter(config.redis_url, "message",
+                                             config.messages_per_minute, 60)
+    app.state.resume_limiter = make_limiter(config.redis_url, "resume", config.resume_attempts,
+                                            config.resume_window_seconds)
     return app

@@ -28,6 +28,8 @@ class WebConfig:
     resume_window_seconds: int = 15 * 60
     session_idle_seconds: int = 7 * 24 * 3600
     secure_cookie: bool = False
+    # with several web workers or hosts the rate limits are counted in Redis (all share them)
+    redis_url: str | None = None
 
 
 def load_secret(var_dir: Path = VAR_DIR) -> str:
@@ -69,4 +71,5 @@ def config_from_env() -> WebConfig:
         secret_key=load_secret(),
         rasa_timeout=float(os.environ.get("LWIW_RASA_TIMEOUT", "45")),
         secure_cookie=os.environ.get("LWIW_SECURE_COOKIE", "").lower() in ("1", "true", "yes"),
+        redis_url=os.environ.get("LWIW_REDIS_URL") or None,
     )

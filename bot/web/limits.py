@@ -1,13 +1,19 @@
-"""Input hygiene for chat messages, and simple sliding-window rate limits."""
+"""Input hygiene for chat messages, and sliding-window rate limits (in this process, or
+shared by every worker and host through Redis)."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
 import unicodedata
+import uuid
 from collections import deque
 from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 # Unicode characters that reorder text on screen (used to disguise what was written).
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
@@ -76,3 +82,68 @@ class RateLimiter:
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, v in self._events.items() if not v or v[-1] <= now - self.window]:
             del self._events[key]
+
+
+class Limiter(Protocol):
+    def allow(self, key: str) -> bool: ...
+
+    def retry_after(self, key: str) -> int: ...
+
+
+class RedisRateLimiter:
+    """The same sliding window as RateLimiter, kept in Redis so that every web worker and
+    host counts together (a sorted set of event times per key, trimmed and counted in one
+    MULTI). When Redis cannot be reached the process's own RateLimiter stands in, so a
+    Redis outage neither stops the chat nor lifts the limits."""
+
+    def __init__(self, client: Any, name: str, limit: int, window: float,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.prefix = f"lwiw:rate:{name}:"
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.fallback = RateLimiter(limit, window)
+
+    def allow(self, key: str) -> bool:
+        import redis
+
+        now = self.clock()
+        name = self.prefix + key
+        member = f"{now:.6f}:{uuid.uuid4().hex[:8]}"
+        try:
+            pipe = self.client.pipeline(transaction=True)
+            pipe.zremrangebyscore(name, "-inf", now - self.window)
+            pipe.zcard(name)
+            pipe.zadd(name, {member: now})
+            pipe.expire(name, int(self.window) + 1)
+            _, count, _, _ = pipe.execute()
+            if count >= self.limit:
+                # over the limit: this attempt does not count
+                self.client.zrem(name, member)
+                return False
+            return True
+        except redis.exceptions.RedisError as error:
+            log.warning("rate limit without Redis (%s): counting in this process", error)
+            return self.fallback.allow(key)
+
+    def retry_after(self, key: str) -> int:
+        import redis
+
+        try:
+            oldest = self.client.zrange(self.prefix + key, 0, 0, withscores=True)
+        except redis.exceptions.RedisError:
+            return self.fallback.retry_after(key)
+        if not oldest:
+            return 0
+        return max(1, int(oldest[0][1] + self.window - self.clock()) + 1)
+
+
+def make_limiter(redis_url: str | None, name: str, limit: int, window: float) -> Limiter:
+    """Redis-backed when a Redis URL is configured, otherwise per process."""
+    if not redis_url:
+        return RateLimiter(limit, window)
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return RedisRateLimiter(client, name, limit, window)

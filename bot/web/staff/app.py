@@ -16,7 +16,7 @@ from bot.staff.sessions import Sessions
 from bot.storage.repository import Store
 from bot.web.chat import ChatService
 from bot.web.config import WebConfig, config_from_env
-from bot.web.limits import RateLimiter
+from bot.web.limits import make_limiter
 from bot.web.rasa import RasaClient
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff import admin, chat, conversation, pages
@@ -52,7 +52,8 @@ def create_staff_app(config: WebConfig | None = None, clock: Clock = system_cloc
         conversations=Conversations(config.database_url, store),
         chat=ChatService(RasaClient(config.rasa_url, config.rasa_timeout), store),
         templates=make_templates(),
-        message_limiter=RateLimiter(config.messages_per_minute, 60),
+        message_limiter=make_limiter(config.redis_url, "staff-message",
+                                     config.messages_per_minute, 60),
         clock=clock,
     )
     return app

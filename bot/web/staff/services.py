@@ -17,7 +17,7 @@ from bot.staff.sessions import Sessions
 from bot.storage.repository import Store
 from bot.web.chat import ChatService
 from bot.web.config import WebConfig
-from bot.web.limits import RateLimiter
+from bot.web.limits import Limiter
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Services:
     conversations: Conversations
     chat: ChatService
     templates: Jinja2Templates
-    message_limiter: RateLimiter
+    message_limiter: Limiter
     clock: Clock
 
 
