@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -16,6 +17,21 @@ from bot.dialogue import conversation, interview, summary
 class ValidateOnboardingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_onboarding_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list:
+        """Also repairs a consent choice that Rasa took while the action server was down:
+        the slot was filled from the button, but its validation (stored consent, `stage`)
+        never ran, and the rules would find no way on (bot/dialogue/conversation.py)."""
+        events = await super().run(dispatcher, tracker, domain)
+        set_now = {e.get("name") for e in events if e.get("event") == "slot"}
+        consent = tracker.get_slot("consent")
+        if isinstance(consent, bool) and "consent" not in set_now \
+                and tracker.get_slot("stage") == "new":
+            turn = conversation.record_consent(store(), tracker.sender_id, consent,
+                                               easy(tracker))
+            events += [SlotSet(name, value) for name, value in turn.slots.items()]
+        return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         consent = tracker.get_slot("consent")

@@ -159,3 +159,28 @@ def test_a_slot_cleared_by_an_action_is_not_an_answer(action_store):
     )
     run(ValidateInterviewForm(), tracker)
     assert action_store.active_answers("person-1") == []
+
+
+def test_consent_taken_while_the_action_server_was_down_is_repaired(action_store):
+    """Rasa filled `consent` from the button while the action server was down, so its
+    validation never ran (nothing stored, `stage` still "new"). The next turn's validation
+    records the consent and moves the stage on, instead of leaving the person stuck."""
+    tracker = make_tracker(
+        slots={"consent": True, "stage": "new", "requested_slot": "consent"},
+        text="hallo", intent="greet", active_loop="onboarding_form",
+        events=[{"event": "slot", "name": "consent", "value": True},
+                *user_turn("hallo", "greet")],
+    )
+    _, events = run(ValidateOnboardingForm(), tracker)
+    assert slot_events(events)["stage"] == "interview"
+    assert action_store.has_consent("person-1")
+
+
+def test_consent_validated_normally_is_not_recorded_twice(action_store):
+    tracker = make_tracker(
+        slots={"consent": True, "stage": "interview", "requested_slot": "easy_language"},
+        text="nein", intent="deny", active_loop="onboarding_form",
+        events=user_turn("nein", "deny", ("easy_language", False)),
+    )
+    _, events = run(ValidateOnboardingForm(), tracker)
+    assert "stage" not in slot_events(events)
