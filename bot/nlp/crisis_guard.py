@@ -28,15 +28,18 @@ FALLBACK = "nlu_fallback"
 
 
 @lru_cache(maxsize=1)
+def _crisis_data() -> dict:
+    return yaml.safe_load((DATA_DIR / "gazetteer" / "crisis.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def crisis_patterns() -> tuple[re.Pattern, ...]:
-    data = yaml.safe_load((DATA_DIR / "gazetteer" / "crisis.yml").read_text(encoding="utf-8"))
-    return tuple(re.compile(p) for p in data["patterns"])
+    return tuple(re.compile(p) for p in _crisis_data()["patterns"])
 
 
 @lru_cache(maxsize=1)
 def crisis_vocabulary() -> re.Pattern:
-    data = yaml.safe_load((DATA_DIR / "gazetteer" / "crisis.yml").read_text(encoding="utf-8"))
-    return re.compile("|".join(f"(?:{p})" for p in data["vocabulary"]))
+    return re.compile("|".join(f"(?:{p})" for p in _crisis_data()["vocabulary"]))
 
 
 def _lowered(text: str) -> str:

@@ -113,15 +113,22 @@ class Store:
                    corrects_id: int | None = None, confirmed: bool = False) -> int:
         with self._session() as session:
             conversation = self._ensure(session, sender_id)
-            answer = Answer(
-                conversation_id=conversation.id, question_id=question_id, text=text,
-                status="active", corrects_id=corrects_id,
-                confirmed_at=utcnow() if confirmed else None,
-            )
-            session.add(answer)
-            conversation.updated_at = utcnow()
-            session.commit()
-            return answer.id
+            return self._insert_answer(session, conversation, question_id, text,
+                                       corrects_id, confirmed)
+
+    @staticmethod
+    def _insert_answer(session: Session, conversation: Conversation, question_id: str,
+                       text: str, corrects_id: int | None = None,
+                       confirmed: bool = False) -> int:
+        answer = Answer(
+            conversation_id=conversation.id, question_id=question_id, text=text,
+            status="active", corrects_id=corrects_id,
+            confirmed_at=utcnow() if confirmed else None,
+        )
+        session.add(answer)
+        conversation.updated_at = utcnow()
+        session.commit()
+        return answer.id
 
     def add_answer_once(self, sender_id: str, question_id: str, text: str) -> int | None:
         """Store an answer unless the same words are already an active answer to this
@@ -138,12 +145,7 @@ class Store:
             ).scalars()
             if any(same_words_key(existing) == key for existing in given):
                 return None
-            answer = Answer(conversation_id=conversation.id, question_id=question_id,
-                            text=text, status="active")
-            session.add(answer)
-            conversation.updated_at = utcnow()
-            session.commit()
-            return answer.id
+            return self._insert_answer(session, conversation, question_id, text)
 
     def active_answers(self, sender_id: str, question_id: str | None = None) -> list[AnswerView]:
         conditions = [Answer.status == "active"]

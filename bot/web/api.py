@@ -27,7 +27,8 @@ def error(request: Request, code: str, status: int, key: str,
                         status_code=status, headers=headers)
 
 
-async def _json_body(request: Request) -> dict[str, Any] | None:
+async def json_body(request: Request) -> dict[str, Any] | None:
+    """The request body as a JSON object, or None (not UTF-8, not JSON, not an object)."""
     try:
         body = json.loads((await request.body()).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -46,7 +47,7 @@ async def _guard(request: Request) -> tuple[dict[str, Any] | None, JSONResponse 
         retry = str(limiter.retry_after(sender))
         return None, error(request, "rate_limited", 429, "error_rate",
                            headers={"Retry-After": retry})
-    body = await _json_body(request)
+    body = await json_body(request)
     if body is None:
         return None, error(request, "bad_request", 400, "error_bad_request")
     return body, None

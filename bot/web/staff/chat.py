@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -23,6 +22,7 @@ from starlette.routing import Route
 
 from bot.resume_codes import make_code
 from bot.web import session as s
+from bot.web.api import json_body
 from bot.web.chat import EASY_OFF, EASY_ON, Outcome
 from bot.web.limits import button_intent, clean_text
 from bot.web.rasa import domain_intents
@@ -118,14 +118,6 @@ async def chat_language(request: Request, ctx: Ctx) -> Response:
 # --- JSON endpoints (static/chat.js) ------------------------------------------------------
 
 
-async def _body(request: Request) -> dict[str, Any] | None:
-    try:
-        body = json.loads((await request.body()).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
 Guarded = tuple[tuple[str, dict[str, Any], dict[str, Any]] | None, Response | None]
 
 
@@ -143,7 +135,7 @@ async def _guarded(request: Request, ctx: Ctx) -> Guarded:
         response = _error(state, 429, "rate_limited", "error_rate")
         response.headers["Retry-After"] = str(limiter.retry_after(conversation_id))
         return None, response
-    body = await _body(request)
+    body = await json_body(request)
     if body is None:
         return None, _error(state, 400, "bad_request", "error_bad_request")
     return (conversation_id, state, body), None
