@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,24 +14,42 @@ from bot.catalogue import QUESTION_IDS
 from bot.dialogue import conversation, interview, summary
 
 
-class ValidateOnboardingForm(FormValidationAction):
+class _RepairingValidation(FormValidationAction):
+    """Also validates a required slot that still holds a value no validation has seen.
+
+    While the action server is down, Rasa still fills a form's slot from the person's
+    message (button or text), but the validate action fails. On the next turn that slot is
+    no longer a candidate, so the form would take the raw value as final and move on
+    (consent without a stored consent, a read-back confirmed without its items, an answer
+    never stored, a question left without its end state). Which raw values can only come
+    from such a turn is the form's knowledge: `unvalidated`.
+    """
+
+    @abstractmethod
+    def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
+        """Whether `value` in required `slot` can only be a value validation never saw."""
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> list:
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker,
+                                             domain)
+        candidates = tracker.slots_to_validate()
+        for slot in required:
+            value = tracker.get_slot(slot)
+            if slot not in candidates and value is not None \
+                    and self.unvalidated(slot, value, tracker):
+                # a candidate like the ones Rasa appends after the person's message
+                tracker.events.append({"event": "slot", "name": slot, "value": value})
+        return await super().get_validation_events(dispatcher, tracker, domain)
+
+
+class ValidateOnboardingForm(_RepairingValidation):
     def name(self) -> str:
         return "validate_onboarding_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> list:
-        """Also repairs a consent choice that Rasa took while the action server was down:
-        the slot was filled from the button, but its validation (stored consent, `stage`)
-        never ran, and the rules would find no way on (bot/dialogue/conversation.py)."""
-        events = await super().run(dispatcher, tracker, domain)
-        set_now = {e.get("name") for e in events if e.get("event") == "slot"}
-        consent = tracker.get_slot("consent")
-        if isinstance(consent, bool) and "consent" not in set_now \
-                and tracker.get_slot("stage") == "new":
-            turn = conversation.record_consent(store(), tracker.sender_id, consent,
-                                               easy(tracker))
-            events += [SlotSet(name, value) for name, value in turn.slots.items()]
-        return events
+    def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
+        # a validated consent always moves the stage on from "new"
+        return slot == "consent" and tracker.get_slot("stage") == "new"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         consent = tracker.get_slot("consent")
@@ -70,9 +88,13 @@ class ValidateOnboardingForm(FormValidationAction):
         return turn.slots
 
 
-class ValidateInterviewForm(FormValidationAction):
+class ValidateInterviewForm(_RepairingValidation):
     def name(self) -> str:
         return "validate_interview_form"
+
+    def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
+        # validation leaves an answer slot empty or at the question's end state
+        return not interview.is_final(value)
 
 
 def _question_validator(question_id: str):
@@ -114,9 +136,12 @@ for _qid in QUESTION_IDS:
     )
 
 
-class ValidateSummaryForm(FormValidationAction):
+class ValidateSummaryForm(_RepairingValidation):
     def name(self) -> str:
         return "validate_summary_form"
+
+    def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
+        return True         # validation empties both slots again
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         if not summary.pending_items(store(), tracker.sender_id):

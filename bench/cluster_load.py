@@ -120,6 +120,12 @@ def question_ids(messages: list[dict]) -> list[str]:
             if isinstance(m.get("custom"), dict) and "question_id" in m["custom"]]
 
 
+def finished(messages: list[dict]) -> bool:
+    """The read-back is over: the bot offers the profile's download links."""
+    return any(isinstance(m.get("custom"), dict) and m["custom"].get("links")
+               for m in messages)
+
+
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
@@ -136,6 +142,7 @@ class Stats:
     completed: int = 0
     failed: list[str] = field(default_factory=list)
     retried: Counter = field(default_factory=Counter)      # failed requests by step
+    failed_at: list[float] = field(default_factory=list)   # when (epoch) requests failed
     samples: dict = field(default_factory=dict)            # an unexpected reply per step
 
 
@@ -196,6 +203,7 @@ class Person:
         self.incidents[what, kind] += 1
         if failed_request:
             self.stats.retried[what.split()[0]] += 1
+            self.stats.failed_at.append(time.time())
 
     def next_step(self, messages: list[dict], last: str) -> tuple[str, dict, str] | None:
         """What the person sends next: the answer to what the bot asks now (None: the bot
@@ -243,9 +251,8 @@ class Person:
                 messages = await self.post(path, body, what)
                 if what.startswith("answer ") and f"„{body['text']}“" in texts(messages):
                     self.noted.append((what.split()[1], body["text"]))
-                if what in ("confirm first item", "confirm all") and messages \
-                        and not payloads(messages):
-                    self.stats.completed += 1             # "Danke, alles ist gespeichert"
+                if finished(messages):                    # the download links at the end
+                    self.stats.completed += 1
                     return
                 following = self.next_step(messages, what)
                 if following is None:
@@ -335,15 +342,15 @@ class Verification:
     not_active_or_unconfirmed: list[str] = field(default_factory=list)
     summary_not_confirmed: list[str] = field(default_factory=list)
     without_tracker: list[str] = field(default_factory=list)
-    # not part of `ok` (the issue asks for the answers): a question whose end ("answered")
-    # was not recorded although the person said "nein" after its answers
+    # a question whose end ("answered") was not recorded although the person said "nein"
+    # after its answers
     questions_without_state: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not (self.lost or self.duplicated or self.out_of_order
                     or self.not_active_or_unconfirmed or self.summary_not_confirmed
-                    or self.without_tracker)
+                    or self.without_tracker or self.questions_without_state)
 
     def as_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()} | {"ok": self.ok}
@@ -618,6 +625,10 @@ async def measure(cluster: LocalCluster, setup: str, conversations: int, concurr
         report.served_after_restart = upstream_hits(access_log, report.killed_port,
                                                     report.rasa_back_at)
         summary["faults"] = dict(report.__dict__)
+        for what, down, back in (("rasa", report.rasa_killed_at, report.rasa_back_at),
+                                 ("actions", report.actions_killed_at, report.actions_back_at)):
+            summary["faults"][f"failed_while_{what}_down"] = sum(
+                down <= at <= back + 1 for at in result.stats.failed_at)
     return summary
 
 

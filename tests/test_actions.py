@@ -20,7 +20,13 @@ from actions.conversation import (
     ActionResume,
     ActionUrgentNeed,
 )
-from actions.forms import ActionAskAnswerPeople, ValidateInterviewForm, ValidateOnboardingForm
+from actions.forms import (
+    ActionAskAnswerPeople,
+    ValidateInterviewForm,
+    ValidateOnboardingForm,
+    ValidateSummaryForm,
+)
+from bot.dialogue import summary
 from bot.knowledge import faq_entry
 from bot.settings import ROOT
 
@@ -184,3 +190,77 @@ def test_consent_validated_normally_is_not_recorded_twice(action_store):
     )
     _, events = run(ValidateOnboardingForm(), tracker)
     assert "stage" not in slot_events(events)
+
+
+# While the action server is down, Rasa fills the requested slot from the person's message
+# but its validation fails. On the next turn (here "hallo") that value is no longer a slot
+# candidate; the form must not take it as final.
+
+
+def test_answer_taken_while_the_action_server_was_down_is_stored(action_store):
+    text = "Ich möchte in Barmbek wohnen, mit Balkon."
+    tracker = make_tracker(
+        slots={"answer_living": text, "requested_slot": "answer_living", "consent": True,
+               "ask_mode": "first"},
+        text="hallo", intent="greet", active_loop="interview_form",
+        events=[{"event": "slot", "name": "answer_living", "value": text},
+                *user_turn("hallo", "greet")],
+    )
+    messages, events = run(ValidateInterviewForm(), tracker)
+    assert [a.text for a in action_store.active_answers("person-1")] == [text]
+    assert slot_events(events)["answer_living"] is None      # the question is asked again
+    assert slot_events(events)["ask_mode"] == "more"
+    assert messages[0]["response"] == "utter_answer_noted"
+
+
+def test_no_more_taken_while_the_action_server_was_down_ends_the_question(action_store):
+    action_store.add_answer("person-1", "self", "Ich koche selbst.")
+    tracker = make_tracker(
+        slots={"answer_living": "answered", "answer_self": "__done__",
+               "requested_slot": "answer_self", "consent": True, "ask_mode": "more"},
+        text="hallo", intent="greet", active_loop="interview_form",
+        events=[{"event": "slot", "name": "answer_self", "value": "__done__"},
+                *user_turn("hallo", "greet")],
+    )
+    _, events = run(ValidateInterviewForm(), tracker)
+    assert slot_events(events)["answer_self"] == "answered"
+    assert action_store.question_states("person-1")["self"] == "answered"
+
+
+def test_finished_questions_are_not_validated_again(action_store):
+    tracker = make_tracker(
+        slots={"answer_living": "answered", "answer_self": "skipped",
+               "requested_slot": "answer_people", "consent": True},
+        text="hallo", intent="greet", active_loop="interview_form",
+        events=user_turn("hallo", "greet"),
+    )
+    messages, events = run(ValidateInterviewForm(), tracker)
+    assert messages == [] and "answer_living" not in slot_events(events)
+    assert action_store.question_states("person-1") == {}
+
+
+def _summary_tracker(action_store, decision):
+    action_store.record_consent("person-1", True)
+    action_store.add_answer("person-1", "living", "Ich möchte am Wasser wohnen.")
+    action_store.add_answer("person-1", "self", "Ich fahre allein Bus.")
+    first = summary.pending_items(action_store, "person-1")[0]
+    return first, make_tracker(
+        slots={"item_decision": decision, "current_item": first.key, "consent": True,
+               "requested_slot": "item_decision"},
+        text="hallo", intent="greet", active_loop="summary_form",
+        events=[{"event": "slot", "name": "item_decision", "value": decision},
+                *user_turn("hallo", "greet")],
+    )
+
+
+def test_read_back_choice_taken_while_the_action_server_was_down_decides_one_item(
+        action_store):
+    """Before the repair the form ended here: the read-back counted as confirmed although
+    the person had only confirmed its first item."""
+    first, tracker = _summary_tracker(action_store, "confirm")
+    before = len(summary.pending_items(action_store, "person-1"))
+    _, events = run(ValidateSummaryForm(), tracker)
+    assert action_store.item_decisions("person-1")[first.key].status == "confirmed"
+    assert len(summary.pending_items(action_store, "person-1")) == before - 1
+    assert slot_events(events)["item_decision"] is None
+    assert slot_events(events)["requested_slot"] == "item_decision"   # the form goes on

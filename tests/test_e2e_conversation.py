@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.catalogue import QUESTION_IDS, load_questions
+from bot.dialogue import summary
 from bot.knowledge import entry
 from tests.conftest import Chat
 
@@ -201,6 +202,40 @@ def test_killed_servers_lose_no_confirmed_answer(assistant, chat):
         assistant.start("actions", "rasa")
     after = chat.send("nein")                         # the conversation goes on
     assert question_ids(after) == ["people"]
+
+
+def test_choices_made_while_the_action_server_was_down_are_not_taken_as_final(assistant,
+                                                                               chat):
+    """Rasa fills the asked slot even when the action server is down; the next message
+    must not find that raw value final (question without its end state, read-back counted
+    as confirmed after one item)."""
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    assistant.kill("actions")
+    try:
+        assert chat.send("nein") == []                 # nothing answered it
+    finally:
+        assistant.start("actions")
+    again = chat.send("hallo")
+    assert question_ids(again) == ["self"]
+    assert assistant.store.question_states(chat.sender) == {"living": "answered"}
+
+    chat.send(ANSWERS["self"][0])
+    chat.send("nein")
+    for _qid in QUESTION_IDS[2:]:
+        readback = chat.send("überspringen")
+    assert "/remove_item" in button_payloads(readback)
+    pending = len(summary.pending_items(assistant.store, chat.sender))
+    assert pending >= 2
+    assistant.kill("actions")
+    try:
+        assert chat.send("/affirm") == []
+    finally:
+        assistant.start("actions")
+    after = chat.send("hallo")
+    assert "/remove_item" in button_payloads(after)    # the next item, not the end
+    assert len(summary.pending_items(assistant.store, chat.sender)) == pending - 1
+    assert assistant.store.get_conversation(chat.sender).summary_confirmed_at is None
 
 
 def test_all_questions_skipped_ends_with_an_empty_summary(assistant, chat):

@@ -284,6 +284,45 @@ def test_slow_rasa_times_out_with_a_clear_message(db_url, silent_server):
         assert reply.json()["message"] == text("error_unavailable", False)
 
 
+@pytest.fixture()
+def replyless_rasa() -> Iterator[str]:
+    """A Rasa REST channel that answers 200 with no messages — what Rasa does when an
+    action fails (e.g. the action server is restarting)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_message_nobody_answered_can_be_sent_again(db_url, replyless_rasa):
+    """Silence would leave the person waiting for a question that never comes; the chat
+    keeps the text and offers to send it again."""
+    app = create_app(make_config(db_url, rasa_url=replyless_rasa))
+    with TestClient(app) as client:
+        token = csrf_of(client)
+        reply = api(client, "/api/message", {"text": "Ich möchte tanzen"}, token)
+        assert reply.status_code == 503
+        assert reply.json()["turns"] == []
+        assert reply.json()["message"] == text("error_unavailable", False)
+
+
 def test_rasa_reply_is_reduced_to_text_buttons_and_the_progress_contract():
     messages = parse_reply([
         {"recipient_id": "x", "text": "Frage?", "buttons": [

@@ -24,6 +24,11 @@ ASK_MORE = "more"
 ASK_WHAT_ELSE = "what_else"
 
 
+def is_final(value: object) -> bool:
+    """A question's end state: what validation leaves in its answer slot when it is done."""
+    return value in FINAL_STATES
+
+
 def ask(question_id: str, ask_mode: str | None) -> Turn:
     """The message that asks (or asks again) a guiding question, with the payload contract.
 

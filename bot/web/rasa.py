@@ -110,9 +110,15 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaUnavailable(f"status_{response.status_code}")
         try:
-            return parse_reply(response.json())
+            messages = parse_reply(response.json())
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise RasaUnavailable("bad_reply") from error
+        if not messages:
+            # every message gets an answer from this bot; none means an action failed
+            # (e.g. the action server is restarting): the person sends it again, which the
+            # forms take safely (actions/forms.py, _RepairingValidation)
+            raise RasaUnavailable("no_reply")
+        return messages
 
     async def aclose(self) -> None:
         await self._client.aclose()
