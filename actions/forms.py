@@ -48,8 +48,14 @@ class ValidateOnboardingForm(_RepairingValidation):
         return "validate_onboarding_form"
 
     def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
-        # a validated consent always moves the stage on from "new"
-        return slot == "consent" and tracker.get_slot("stage") == "new"
+        if slot == "consent":
+            # a validated consent always moves the stage on from "new"
+            return tracker.get_slot("stage") == "new"
+        if slot == "easy_language":
+            # a validated choice is stored (with consent)
+            return not conversation.language_recorded(store(), tracker.sender_id,
+                                                      value is True)
+        return False
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         consent = tracker.get_slot("consent")

@@ -264,3 +264,25 @@ def test_read_back_choice_taken_while_the_action_server_was_down_decides_one_ite
     assert len(summary.pending_items(action_store, "person-1")) == before - 1
     assert slot_events(events)["item_decision"] is None
     assert slot_events(events)["requested_slot"] == "item_decision"   # the form goes on
+
+
+def test_language_choice_taken_while_the_action_server_was_down_is_stored(action_store):
+    """Otherwise the bot would speak Leichte Sprache (slot) while the stored choice, which
+    the web page and the export follow, stays standard."""
+    action_store.record_consent("person-1", True)
+
+    def tracker():
+        return make_tracker(
+            slots={"consent": True, "stage": "interview", "easy_language": True,
+                   "requested_slot": "easy_language"},
+            text="hallo", intent="greet", active_loop="onboarding_form",
+            events=[{"event": "slot", "name": "easy_language", "value": True},
+                    *user_turn("hallo", "greet")],
+        )
+
+    messages, _ = run(ValidateOnboardingForm(), tracker())
+    assert action_store.get_conversation("person-1").language_mode == "easy"
+    assert messages[0]["response"] == "utter_easy_language_on"
+    # a choice already stored is not validated (nor confirmed) again
+    again, _ = run(ValidateOnboardingForm(), tracker())
+    assert again == []

@@ -53,6 +53,13 @@ def record_consent(store: Store, sender_id: str, given: bool, easy: bool) -> Tur
     return Turn(slots={"consent": False, "stage": "no_consent"})
 
 
+def language_recorded(store: Store, sender_id: str, easy: bool) -> bool:
+    """Whether the stored language matches `easy` (always true without a stored
+    conversation: nothing is stored without consent)."""
+    conversation = store.get_conversation(sender_id)
+    return conversation is None or (conversation.language_mode == "easy") == easy
+
+
 def set_language(store: Store, sender_id: str, easy: bool, consent: bool | None) -> Turn:
     if consent:
         store.set_language_mode(sender_id, easy)
