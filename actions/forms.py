@@ -31,10 +31,10 @@ class _RepairingValidation(FormValidationAction):
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> list:
-        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker,
-                                             domain)
+        # the form's slots from the domain, not `required_slots` (for the read-back that
+        # derives every item again); the validation below drops a slot not required now
         candidates = tracker.slots_to_validate()
-        for slot in required:
+        for slot in self.domain_slots(domain):
             value = tracker.get_slot(slot)
             if slot not in candidates and value is not None \
                     and self.unvalidated(slot, value, tracker):
