@@ -137,7 +137,8 @@ class ActionSummaryDone(_SimpleAction):
     action_name = "action_summary_done"
 
     def turn(self, tracker):
-        return summary.finish(store(), tracker.sender_id, easy=easy(tracker))
+        return summary.finish(store(), tracker.sender_id, easy=easy(tracker),
+                              consent=bool(tracker.get_slot("consent")))
 
 
 class ActionBudget(_SimpleAction):

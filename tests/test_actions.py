@@ -18,6 +18,7 @@ from actions.conversation import (
     ActionFaq,
     ActionPause,
     ActionResume,
+    ActionSummaryDone,
     ActionUrgentNeed,
 )
 from actions.forms import (
@@ -286,3 +287,12 @@ def test_language_choice_taken_while_the_action_server_was_down_is_stored(action
     # a choice already stored is not validated (nor confirmed) again
     again, _ = run(ValidateOnboardingForm(), tracker())
     assert again == []
+
+
+def test_end_of_the_read_back_stores_nothing_without_consent(action_store):
+    """Marking the read-back confirmed creates the conversation's row: only with consent."""
+    messages, _ = run(ActionSummaryDone(), make_tracker(sender="ohne", slots={"consent": False}))
+    assert messages and action_store.get_conversation("ohne") is None
+    action_store.record_consent("mit", True)
+    run(ActionSummaryDone(), make_tracker(sender="mit", slots={"consent": True}))
+    assert action_store.get_conversation("mit").summary_confirmed_at is not None

@@ -162,8 +162,13 @@ def next_step_texts(profile: dict, easy: bool) -> list[str]:
     return texts
 
 
-def finish(store: Store, sender_id: str, easy: bool = False, today: date | None = None) -> Turn:
-    """Close the read-back: mark it confirmed, show the next steps and the download links."""
+def finish(store: Store, sender_id: str, easy: bool = False, today: date | None = None,
+           consent: bool = True) -> Turn:
+    """Close the read-back: mark it confirmed, show the next steps and the download links.
+    Without consent nothing was stored and nothing is (marking would create the row)."""
+    if not consent:
+        return Turn(slots={"summary_done": True, "stage": "done"}).say(
+            "utter_profile_no_consent")
     store.mark_summary_confirmed(sender_id)
     if not store.active_answers(sender_id):
         turn = Turn().say("utter_summary_no_items")
