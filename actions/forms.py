@@ -15,7 +15,7 @@ from bot.dialogue import conversation, interview, summary
 
 
 class _RepairingValidation(FormValidationAction):
-    """Also validates a required slot that still holds a value no validation has seen.
+    """Also validates a form slot that still holds a value no validation has seen.
 
     While the action server is down, Rasa still fills a form's slot from the person's
     message (button or text), but the validate action fails. On the next turn that slot is
@@ -27,7 +27,7 @@ class _RepairingValidation(FormValidationAction):
 
     @abstractmethod
     def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
-        """Whether `value` in required `slot` can only be a value validation never saw."""
+        """Whether `value` in the form's `slot` can only be a value validation never saw."""
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> list:

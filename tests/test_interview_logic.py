@@ -100,7 +100,7 @@ def test_summary_confirm_correct_remove(store):
     assert summary.pending_items(store, "s") == []
     assert [(a.text, a.confirmed) for a in store.active_answers("s")] == [
         ("a", True), ("b, aber richtig", True)]
-    finish = summary.finish(store, "s")
+    finish = summary.finish(store, "s", consent=True)
     assert finish.slots == {"summary_done": True, "stage": "done"}
 
 
@@ -116,7 +116,7 @@ def test_finish_shows_next_steps_and_download_links(store):
     store.record_consent("s", True)
     interview.handle_value(store, "s", "professional",
                            "Ich möchte meine Assistenz selbst organisieren", "first", True)
-    turn = summary.finish(store, "s", easy=False)
+    turn = summary.finish(store, "s", consent=True, easy=False)
     assert [r.response for r in turn.replies][:2] == ["utter_summary_done",
                                                       "utter_next_steps_intro"]
     steps = [r.text for r in turn.replies if r.text]
@@ -124,7 +124,7 @@ def test_finish_shows_next_steps_and_download_links(store):
     assert all("Wer:" in t and "Bis wann:" in t for t in steps)
     assert turn.replies[-1].response == "utter_download_hint"
     assert turn.replies[-1].custom["links"][0]["href"] == "/meine-daten/export.pdf"
-    easy = summary.finish(store, "s", easy=True)
+    easy = summary.finish(store, "s", consent=True, easy=True)
     assert [r.text for r in easy.replies if r.text] != steps
 
 

@@ -13,6 +13,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -288,7 +289,6 @@ def test_slow_rasa_times_out_with_a_clear_message(db_url, silent_server):
 def replyless_rasa() -> Iterator[str]:
     """A Rasa REST channel that answers 200 with no messages — what Rasa does when an
     action fails (e.g. the action server is restarting)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming

@@ -162,8 +162,8 @@ def next_step_texts(profile: dict, easy: bool) -> list[str]:
     return texts
 
 
-def finish(store: Store, sender_id: str, easy: bool = False, today: date | None = None,
-           consent: bool = True) -> Turn:
+def finish(store: Store, sender_id: str, *, consent: bool, easy: bool = False,
+           today: date | None = None) -> Turn:
     """Close the read-back: mark it confirmed, show the next steps and the download links.
     Without consent nothing was stored and nothing is (marking would create the row)."""
     if not consent:
