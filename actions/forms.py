@@ -17,12 +17,13 @@ from bot.dialogue import conversation, interview, summary
 class _RepairingValidation(FormValidationAction):
     """Also validates a form slot that still holds a value no validation has seen.
 
-    While the action server is down, Rasa still fills a form's slot from the person's
-    message (button or text), but the validate action fails. On the next turn that slot is
-    no longer a candidate, so the form would take the raw value as final and move on
-    (consent without a stored consent, a read-back confirmed without its items, an answer
-    never stored, a question left without its end state). Which raw values can only come
-    from such a turn is the form's knowledge: `unvalidated`.
+    Rasa 3.6 fills a form's slot from the person's message (button or text) before the
+    validate action runs; when that action failed, plain Rasa saved the turn with the raw
+    value, and on the next turn the form took it as final (consent without a stored consent,
+    a read-back confirmed without its items, an answer never stored, a question left without
+    its end state). Our Rasa start no longer saves a turn whose action failed
+    (bot/rasa_server.py); this repair stays for trackers saved before that. Which raw values
+    can only be such left-overs is the form's knowledge: `unvalidated`.
     """
 
     @abstractmethod

@@ -130,6 +130,10 @@ def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
+def clock(epoch: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(epoch)) + f".{int(epoch % 1 * 1000):03d}"
+
+
 class ConversationFailed(Exception):
     pass
 
@@ -158,6 +162,7 @@ class Person:
         self.sender: str | None = None
         self.noted: list[tuple[str, str]] = []     # answers the bot confirmed ("„…“ notiert")
         self.incidents: Counter = Counter()         # (step, what went wrong) -> count
+        self.trail: list[str] = []                  # every request: when, what, outcome
         self.csrf = ""
         self.client: httpx.AsyncClient | None = None
 
@@ -179,10 +184,12 @@ class Person:
                 response = await self.client.post(path, json=body,
                                                   headers={"X-CSRF-Token": self.csrf})
             except httpx.HTTPError as error:
+                self._note(what, started, type(error).__name__)
                 self._incident(what, type(error).__name__, failed_request=True)
                 await asyncio.sleep(1)
                 continue
             elapsed = time.perf_counter() - started
+            self._note(what, started, str(response.status_code))
             if response.status_code == 429:
                 self.stats.errors["429 (waited Retry-After)"] += 1
                 await asyncio.sleep(float(response.headers.get("retry-after", "5")))
@@ -197,6 +204,10 @@ class Person:
             self.stats.sent += 1
             return messages_of(response.json())
         raise ConversationFailed(f"{what}: no answer after {MAX_ATTEMPTS} attempts")
+
+    def _note(self, what: str, started: float, outcome: str) -> None:
+        took = time.perf_counter() - started
+        self.trail.append(f"{clock(time.time() - took)} {what}: {outcome} in {took:.2f} s")
 
     def _incident(self, what: str, kind: str, failed_request: bool = False) -> None:
         self.stats.errors[kind if failed_request else f"{kind} ({what})"] += 1
@@ -345,6 +356,8 @@ class Verification:
     # a question whose end ("answered") was not recorded although the person said "nein"
     # after its answers
     questions_without_state: list[str] = field(default_factory=list)
+    # for each conversation that failed a check: the person's requests and Rasa's events
+    evidence: dict[str, dict] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -355,9 +368,15 @@ class Verification:
     def as_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items()} | {"ok": self.ok}
 
+    def as_text(self) -> str:
+        """Every finding as one text (to look up which conversations failed a check)."""
+        return json.dumps({k: v for k, v in self.__dict__.items() if k != "evidence"})
 
-def verify(database_url: str, people: list[Person]) -> Verification:
-    """Every answer of every conversation stored exactly once, in order, active, confirmed."""
+
+def verify(database_url: str, people: list[Person],
+           unfinished: list[str] | None = None) -> Verification:
+    """Every answer of every conversation stored exactly once, in order, active, confirmed.
+    `unfinished`: the load's failed conversations (their evidence is collected too)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url, future=True)
@@ -412,7 +431,42 @@ def verify(database_url: str, people: list[Person]) -> Verification:
         result.questions_without_state += [
             f"{person.sender}: {qid} {states.get((person.sender, qid))}" for qid in QUESTIONS
             if states.get((person.sender, qid)) != "answered"]
+    findings = result.as_text() + json.dumps(unfinished or [])
+    failing = [p for p in people if p.sender and p.sender in findings]
+    if failing:
+        result.evidence = evidence(database_url, failing)
     return result
+
+
+def evidence(database_url: str, people: list[Person]) -> dict[str, dict]:
+    """What a failed conversation went through: the person's requests and Rasa's tracker
+    events (user message with intent, action, slot), to read why it failed."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, future=True)
+    found: dict[str, dict] = {}
+    try:
+        with engine.connect() as connection:
+            for person in people:
+                rows = connection.execute(text(
+                    "SELECT timestamp, type_name, intent_name, action_name, data FROM events "
+                    "WHERE sender_id = :sender ORDER BY id"), {"sender": person.sender}).all()
+                found[person.sender] = {"requests": person.trail,
+                                        "events": [_event_line(*row) for row in rows]}
+    finally:
+        engine.dispose()
+    return found
+
+
+def _event_line(timestamp: float, type_name: str, intent: str | None, action: str | None,
+                data: str) -> str:
+    event = json.loads(data)
+    detail = intent or action or ""
+    if type_name == "user":
+        detail = f"{intent} {event.get('text', '')[:60]!r}"
+    elif type_name in ("slot", "active_loop"):
+        detail = f"{event.get('name')}={event.get('value')!r}"[:120]
+    return f"{clock(timestamp)} {type_name} {detail}"
 
 
 # --- faults and the nginx log ----------------------------------------------------------------
@@ -612,7 +666,8 @@ async def measure(cluster: LocalCluster, setup: str, conversations: int, concurr
     cpu_ms = None if faults else {
         name: round((cpu_after[name] - cpu_before[name]) * 1000 / max(1, result.stats.sent), 1)
         for name in cpu_before}
-    verification = verify(cluster.database_url, result.people + warm.people)
+    verification = verify(cluster.database_url, result.people + warm.people,
+                          result.stats.failed + warm.stats.failed)
     summary = {"setup": setup, "startup_s": startup, **result.summary(),
                "cpu_ms_per_message": cpu_ms,
                "load_average_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],

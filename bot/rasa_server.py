@@ -1,6 +1,7 @@
-"""`python -m bot.rasa_server run ...`: Rasa's own command line, with two fixes for speed.
+"""`python -m bot.rasa_server run ...`: Rasa's own command line, with two fixes for speed and
+one for reliability.
 
-Both were found with py-spy on the Rasa server under bench/conversation_load.py; neither
+The speed fixes were found with py-spy on the Rasa server under bench/conversation_load.py; neither
 changes what Rasa does, only how often it recomputes the same thing.
 
 1. Rasa 3.6 checks every action server reply with ``jsonschema.validate(result, schema)``. That
@@ -12,6 +13,16 @@ as before.
 2. Loading a tracker turns every stored event into an object; for each event Rasa searches
 all subclasses of ``Event`` for the type name (``Event.resolve_by_type``), about 9 % of the
 server's time. The classes do not change once Rasa is imported, so the answer is kept.
+
+The reliability fix: when an action fails (the action server is down or restarting, or
+answers with an error), Rasa 3.6 logs it, drops the action's events and goes on with the
+turn: the form's validation is skipped but the slot Rasa filled from the message is saved, a
+form is marked as run without its `active_loop`, the rules find no next step and the person
+reads "Das habe ich leider nicht verstanden" — and that half turn is saved. Here such a turn
+ends at once and is not saved (the tracker is saved only at the end of a turn), and the reply
+is empty: the web app answers 503 and the chat offers "Erneut senden", which sends the same
+message into the unchanged conversation. Our actions can run twice for that reason and are
+written for it (e.g. `Store.add_answer_once`).
 
 Training and the other rasa commands stay plain ``python -m rasa``.
 """
@@ -64,11 +75,51 @@ def _cached_resolve_by_type(original: Any) -> Any:
     return resolve_by_type
 
 
+class TurnAborted(Exception):
+    """An action of this turn failed; the turn is not saved and nothing is answered."""
+
+
+def _abort_turn_on_failed_action(original: Any) -> Any:
+    async def run_action(self: Any, action: Any, tracker: Any, output_channel: Any, nlg: Any,
+                         prediction: Any) -> bool:
+        from rasa.core.actions.action import ActionExecutionRejection
+
+        failures: list[Exception] = []
+        run = action.run
+
+        async def watched_run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await run(*args, **kwargs)
+            except ActionExecutionRejection:
+                raise                      # a form rejecting its slot: normal dialogue
+            except Exception as error:
+                failures.append(error)
+                raise
+
+        action.run = watched_run           # this instance only (Rasa makes one per step)
+        result = await original(self, action, tracker, output_channel, nlg, prediction)
+        if failures:
+            # replies of this turn's earlier steps are not sent either: the person sends the
+            # message again and gets the whole turn's replies then
+            collected = getattr(output_channel, "messages", None)
+            if isinstance(collected, list):
+                collected.clear()
+            raise TurnAborted(f"action {action.name()} failed") from failures[0]
+        return result
+
+    run_action.lwiw_aborts = True
+    run_action.__wrapped__ = original
+    return run_action
+
+
 def install() -> None:
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
 
     RemoteAction._validate_action_result = _validate_action_result
+    if not getattr(MessageProcessor._run_action, "lwiw_aborts", False):
+        MessageProcessor._run_action = _abort_turn_on_failed_action(MessageProcessor._run_action)
     if not getattr(Event.resolve_by_type, "lwiw_cached", False):
         resolve = _cached_resolve_by_type(Event.resolve_by_type)
         resolve.lwiw_cached = True

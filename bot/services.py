@@ -24,13 +24,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+TRACKER_STORE = "bot.tracker_store.LeanSQLTrackerStore"
+
+
 def tracker_store_config(database_url: str) -> dict:
-    """Rasa's SQL tracker store in the same database as the application tables."""
+    """Rasa's SQL tracker store (our leaner reads, bot/tracker_store.py) in the same database
+    as the application tables."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return {"type": "SQL", "dialect": "sqlite", "db": url.database}
+        return {"type": TRACKER_STORE, "dialect": "sqlite", "db": url.database}
     config = {
-        "type": "SQL", "dialect": url.drivername.split("+")[0], "url": url.host,
+        "type": TRACKER_STORE, "dialect": url.drivername.split("+")[0], "url": url.host,
         "db": url.database, "username": url.username, "password": url.password,
     }
     if url.port:

@@ -5,6 +5,8 @@ Talks through Rasa's REST channel like a client would and checks what was stored
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 
@@ -32,6 +34,23 @@ def question_ids(messages: list[dict]) -> list[str]:
 
 def button_payloads(messages: list[dict]) -> list[str]:
     return [b["payload"] for m in messages for b in m.get("buttons", [])]
+
+
+def _events(assistant, sender: str) -> list[str]:
+    """Rasa's stored events of this conversation (the tracker store is the same SQLite)."""
+    with assistant.store._session() as session:
+        return session.execute(
+            text("SELECT type_name FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
+        ).scalars().all()
+
+
+def _parses(assistant, sender: str) -> list[dict]:
+    """What Rasa's NLU made of each message of this conversation (stored user events)."""
+    with assistant.store._session() as session:
+        rows = session.execute(
+            text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
+                 "ORDER BY id"), {"s": sender}).scalars().all()
+    return [json.loads(row)["parse_data"] for row in rows]
 
 
 def start(chat: Chat, easy: bool) -> list[dict]:
@@ -102,6 +121,13 @@ def test_global_intents_inside_a_question_return_to_it(assistant, chat):
         sentence in Chat.texts(faq) for sentence in faq_entry_text.split(". ")[:1]
     ) or "§ 29" in Chat.texts(faq)
     assert question_ids(faq) == ["self"]
+    # the FAQ topic is chosen for the FAQ question only (bot/nlp/faq_selector.py)
+    *earlier, asked = _parses(assistant, chat.sender)
+    assert asked["intent"]["name"] == "faq"
+    chosen = asked["response_selector"]["faq"]["response"]["intent_response_key"]
+    assert chosen == "faq/persoenliches_budget"
+    assert earlier and all(p["intent"]["name"] != "faq" and "faq" not in
+                           p.get("response_selector", {}) for p in earlier)
     easy = chat.send("bitte in leichter sprache")
     assert load_questions()[1].more.easy in Chat.texts(easy)
     assert question_ids(easy) == ["self"]
@@ -180,11 +206,7 @@ def test_delete_removes_profile_and_tracker_events(assistant, chat):
     assert assistant.store.active_answers(chat.sender) == []
     assert assistant.store.has_pending_tracker_deletion(chat.sender)
     assistant.store.process_pending_tracker_deletions()
-    with assistant.store._session() as session:
-        remaining = session.execute(
-            text("SELECT type_name FROM events WHERE sender_id = :s"), {"s": chat.sender}
-        ).scalars().all()
-    assert "user" not in remaining                    # no message of the person is left
+    assert "user" not in _events(assistant, chat.sender)   # no message of the person is left
     again = chat.send("hallo")                        # a fresh start
     assert "/affirm" in button_payloads(again)
 
@@ -204,20 +226,30 @@ def test_killed_servers_lose_no_confirmed_answer(assistant, chat):
     assert question_ids(after) == ["people"]
 
 
-def test_choices_made_while_the_action_server_was_down_are_not_taken_as_final(assistant,
-                                                                               chat):
-    """Rasa fills the asked slot even when the action server is down; the next message
-    must not find that raw value final (question without its end state, read-back counted
-    as confirmed after one item)."""
-    start(chat, easy=False)
-    chat.send(ANSWERS["living"][0])
+def test_a_turn_whose_action_fails_is_not_saved_and_the_same_message_goes_on(assistant,
+                                                                              chat):
+    """While the action server is down, Rasa answers nothing and keeps nothing of the turn
+    (bot/rasa_server.py): no raw slot value, no half-run form, no "nicht verstanden". The
+    same message sent again ("Erneut senden") is taken as if it came first."""
     assistant.kill("actions")
     try:
-        assert chat.send("nein") == []                 # nothing answered it
+        # the greeting is Rasa's own response, the consent question needs the form:
+        # neither is sent, and the turn is not saved
+        assert chat.send("Moin") == []
+        assert "user" not in _events(assistant, chat.sender)
     finally:
         assistant.start("actions")
-    again = chat.send("hallo")
-    assert question_ids(again) == ["self"]
+    start(chat, easy=False)
+    chat.send(ANSWERS["living"][0])
+    before = _events(assistant, chat.sender)
+    assert before.count("user") == 5                  # Rasa keeps its events in SQLite
+    assistant.kill("actions")
+    try:
+        assert chat.send("nein") == []
+        assert _events(assistant, chat.sender) == before
+    finally:
+        assistant.start("actions")
+    assert question_ids(chat.send("nein")) == ["self"]
     assert assistant.store.question_states(chat.sender) == {"living": "answered"}
 
     chat.send(ANSWERS["self"][0])
@@ -232,7 +264,8 @@ def test_choices_made_while_the_action_server_was_down_are_not_taken_as_final(as
         assert chat.send("/affirm") == []
     finally:
         assistant.start("actions")
-    after = chat.send("hallo")
+    assert len(summary.pending_items(assistant.store, chat.sender)) == pending
+    after = chat.send("/affirm")
     assert "/remove_item" in button_payloads(after)    # the next item, not the end
     assert len(summary.pending_items(assistant.store, chat.sender)) == pending - 1
     assert assistant.store.get_conversation(chat.sender).summary_confirmed_at is None

@@ -1,17 +1,21 @@
 """bot/rasa_server.py: Rasa's server with its action-reply check and event lookup computed
-once — the same answers as Rasa's own code, for valid and invalid input."""
+once — the same answers as Rasa's own code, for valid and invalid input. That a failed
+action ends the turn unsaved with an empty reply is shown with the real Rasa and action
+servers (tests/test_e2e_conversation.py, the action server killed mid-conversation)."""
 
 from __future__ import annotations
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 
 from bot import rasa_server
 
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 ORIGINAL_RESOLVE = Event.resolve_by_type
+ORIGINAL_RUN_ACTION = MessageProcessor._run_action
 
 VALID = {"events": [{"event": "slot", "name": "ask_mode", "value": "more"}],
          "responses": [{"response": "utter_answer_noted", "answer": "kochen"}]}
@@ -28,6 +32,7 @@ def installed():
     yield
     RemoteAction._validate_action_result = ORIGINAL_VALIDATE
     Event.resolve_by_type = staticmethod(ORIGINAL_RESOLVE)
+    MessageProcessor._run_action = ORIGINAL_RUN_ACTION
 
 
 def test_valid_action_reply_passes_like_before(installed):
@@ -64,3 +69,5 @@ def test_install_twice_wraps_the_lookup_once(installed):
     rasa_server.install()
     assert getattr(Event.resolve_by_type, "lwiw_cached", False)
     assert Event.resolve_by_type("slot") is SlotSet
+    assert MessageProcessor._run_action.__wrapped__ is ORIGINAL_RUN_ACTION
+
