@@ -26,16 +26,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -605,8 +608,10 @@ def run_setup(setup: str, conversations: int, concurrency: int, faults: bool = F
               model: Path | None = None, base_dir: Path | None = None,
               keep_logs: Path | None = None) -> dict:
     """Start `setup` ("cluster" or "single"), run the load, check the database, stop
-    (copying the logs of every process to `keep_logs` first, if given)."""
-    with tempfile.TemporaryDirectory(prefix=f"lwiw-{setup}-") as tmp:
+    (copying the logs of every process to `keep_logs` first, if given). Also stopped when
+    this process gets SIGTERM (by default Python would die without running `finally`, and
+    the set-up would keep running)."""
+    with tempfile.TemporaryDirectory(prefix=f"lwiw-{setup}-") as tmp, _sigterm_as_exit():
         os.chmod(tmp, 0o711)          # the postgres user must reach its data directory
         cluster = LocalCluster(base_dir=(base_dir or Path(tmp)) / "cluster",
                                single=setup == "single", model=model,
@@ -630,6 +635,22 @@ def run_setup(setup: str, conversations: int, concurrency: int, faults: bool = F
                 print(f"could not copy every log: {error}", flush=True)
             finally:
                 cluster.down()
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield                               # signal handlers belong to the main thread
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def rasa_ports(cluster: LocalCluster) -> list[int]:

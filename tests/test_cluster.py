@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
-from bench.cluster_load import MESSAGES_PER_CONVERSATION, run_setup
+from bench.cluster_load import MESSAGES_PER_CONVERSATION, _sigterm_as_exit, run_setup
 from bot.cluster import missing_packages
 from tests.web_helpers import artifact
 
@@ -75,3 +77,19 @@ def test_both_rasa_servers_served_and_the_killed_one_rejoined(fault_run):
     per_server = fault_run["requests_per_rasa_server"]
     assert len(per_server) == 2 and all(count > 0 for count in per_server.values())
     assert fault_run["faults"]["served_after_restart"] > 0
+
+
+def test_sigterm_during_a_benchmark_set_up_runs_its_cleanup():
+    """Killed with SIGTERM (a CI time-out, `kill`), run_setup still reaches `cluster.down()`
+    in its `finally`: the signal becomes SystemExit inside, and the old handler returns."""
+    before = signal.getsignal(signal.SIGTERM)
+    cleaned = []
+    with pytest.raises(SystemExit) as stopped, _sigterm_as_exit():
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)                       # the signal arrives before this ends
+        finally:
+            cleaned.append(True)
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert cleaned == [True]
+    assert signal.getsignal(signal.SIGTERM) is before
