@@ -33,8 +33,9 @@ def model_hash() -> str:
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
     digest.update((SPACY_PIPELINE_DIR / "lwiw_gazetteer.sha256").read_bytes())
-    for component in ("crisis_guard.py", "resume_guard.py", "linear_intent.py"):
-        digest.update((ROOT / "bot" / "nlp" / component).read_bytes())
+    # our pipeline components (a new one is covered without being listed here)
+    for component in sorted((ROOT / "bot" / "nlp").glob("*.py")):
+        digest.update(component.read_bytes())
     return digest.hexdigest()[:16]
 
 
