@@ -1,8 +1,8 @@
 """`python -m bot.rasa_server run ...`: Rasa's own command line, with two fixes for speed and
 one for reliability.
 
-The speed fixes were found with py-spy on the Rasa server under bench/conversation_load.py; neither
-changes what Rasa does, only how often it recomputes the same thing.
+The speed fixes were found with py-spy on the Rasa server under bench/conversation_load.py;
+neither changes what Rasa does, only how often it recomputes the same thing.
 
 1. Rasa 3.6 checks every action server reply with ``jsonschema.validate(result, schema)``. That
 function validates the *schema itself* against its meta-schema on every call, and with the
