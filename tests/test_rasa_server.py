@@ -70,4 +70,3 @@ def test_install_twice_wraps_the_lookup_once(installed):
     assert getattr(Event.resolve_by_type, "lwiw_cached", False)
     assert Event.resolve_by_type("slot") is SlotSet
     assert MessageProcessor._run_action.__wrapped__ is ORIGINAL_RUN_ACTION
-
