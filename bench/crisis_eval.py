@@ -1,0 +1,140 @@
+"""Crisis layer figures: recall per category and level, precision, false alarms on the hard
+negatives — for the component (bot.crisis.assess) and end to end (the running assistant:
+Rasa with the trained model and the action server, through the REST channel).
+
+    .venv/bin/python bench/crisis_eval.py [--part dev|heldout|both] [--component-only]
+                                          [--errors]
+
+End to end, every message is sent as an answer to a guiding question in a conversation of its
+own (after consent, Leichte Sprache "nein", nothing urgent) and counts as caught when the reply
+carries the TelefonSeelsorge number and the message was not stored as an answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "tests" / "data" / "crisis"
+CRISIS_NUMBER = "0800 111 0 111"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    example: dict
+    caught: bool
+    level: str | None
+
+
+def load(part: str) -> list[dict]:
+    parts = ("dev", "heldout") if part == "both" else (part,)
+    return [e for p in parts
+            for e in yaml.safe_load((DATA / f"{p}.yml").read_text(encoding="utf-8"))["examples"]]
+
+
+def component(examples: list[dict]) -> list[Outcome]:
+    from bot.crisis import assess
+
+    outcomes = []
+    for example in examples:
+        result = assess(example["text"])
+        outcomes.append(Outcome(example, result is not None, result.level if result else None))
+    return outcomes
+
+
+def report(title: str, outcomes: list[Outcome], errors: bool) -> None:
+    positives = [o for o in outcomes if o.example["label"] != "none"]
+    negatives = [o for o in outcomes if o.example["label"] == "none"]
+    caught = [o for o in positives if o.caught]
+    false_alarms = [o for o in negatives if o.caught]
+    print(f"\n== {title}: {len(positives)} crisis messages, {len(negatives)} hard negatives")
+    for key in ("label", "category", "style"):
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for o in positives:
+            groups[o.example[key]].append(o)
+        print(f"recall by {'level' if key == 'label' else key}:")
+        for name in sorted(groups):
+            group = groups[name]
+            hit = sum(o.caught for o in group)
+            exact = sum(o.level == o.example["label"] for o in group)
+            extra = f"  (level exactly right {exact / len(group):.3f})" if key != "style" else ""
+            print(f"  {name:22s} {hit / len(group):.4f}  {hit}/{len(group)}{extra}")
+    recall = len(caught) / len(positives) if positives else 1.0
+    precision = len(caught) / (len(caught) + len(false_alarms)) if caught else 0.0
+    print(f"recall {recall:.4f}  precision {precision:.4f}  "
+          f"false alarms on hard negatives {len(false_alarms)}/{len(negatives)}")
+    if false_alarms:
+        print("  false alarms by kind:",
+              dict(Counter(o.example["category"] for o in false_alarms)))
+    if errors:
+        for o in positives:
+            if not o.caught:
+                print(f"  MISSED [{o.example['category']}] {o.example['text']}")
+        for o in false_alarms:
+            print(f"  FALSE  [{o.example['category']}] {o.example['text']}")
+
+
+def end_to_end(examples: list[dict], workers: int = 3) -> list[Outcome]:
+    """Through the real assistant on loopback ports with a fresh SQLite database."""
+    import tempfile
+
+    import httpx
+
+    from bench.assistant import running_assistant
+
+    with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as assistant:
+        def one(index_example: tuple[int, dict]) -> Outcome:
+            index, example = index_example
+            sender = f"crisis-eval-{index}"
+            with httpx.Client(timeout=60) as client:
+                def send(text: str) -> list[dict]:
+                    response = client.post(f"{assistant.rasa_url}/webhooks/rest/webhook",
+                                           json={"sender": sender, "message": text})
+                    response.raise_for_status()
+                    return response.json()
+
+                for text in ("hallo", "ja", "nein", "nein"):
+                    send(text)
+                replies = send(example["text"])
+            said = " ".join(r.get("text") or "" for r in replies)
+            stored = any(a.text == example["text"]
+                         for a in assistant.store.active_answers(sender))
+            caught = CRISIS_NUMBER in said and not stored
+            return Outcome(example, caught, None)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(one, enumerate(examples)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--component-only", action="store_true")
+    parser.add_argument("--errors", action="store_true",
+                        help="list misses and false alarms (dev part only)")
+    args = parser.parse_args()
+    parts = ("dev", "heldout") if args.part == "both" else (args.part,)
+    for part in parts:
+        examples = load(part)
+        show_errors = args.errors and part == "dev"
+        started = time.perf_counter()
+        report(f"component, {part}", component(examples), show_errors)
+        print(f"({time.perf_counter() - started:.1f} s)")
+        if not args.component_only:
+            started = time.perf_counter()
+            report(f"end to end (REST channel), {part}", end_to_end(examples), show_errors)
+            print(f"({time.perf_counter() - started:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Crisis signals from data/crisis/signals.yml: patterns per category, idioms that are
+removed first, and exclusions (negation, plain reasons) that cancel a match in its sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from bot.crisis.normalize import fold, fold_letters, normalise
+from bot.settings import DATA_DIR
+
+SIGNALS_FILE = DATA_DIR / "crisis" / "signals.yml"
+# sentence windows for exclusions: sentence marks, line breaks and a contrasting "aber"
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]+\s|\s(?:aber|doch|trotzdem)\s|[.!?;]+$")
+
+
+@dataclass(frozen=True)
+class Signal:
+    category: str
+    pattern: str
+    span: tuple[int, int]        # in the normalised text
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    levels: dict[str, str]
+    spellings: dict[str, str]
+    idioms: tuple[re.Pattern, ...]
+    categories: dict[str, tuple[re.Pattern, ...]]
+    exclusions: tuple[re.Pattern, ...]
+    source: str
+    checked: str
+
+    def normalised(self, text: str) -> str:
+        """Normalised text with idioms blanked out (so no pattern sees them)."""
+        result = normalise(text, self.spellings)
+        for idiom in self.idioms:
+            result = idiom.sub(lambda m: " " * len(m.group(0)), result)
+        return result
+
+    def signals(self, text: str) -> list[Signal]:
+        """Every category pattern that matches and is not cancelled in its sentence."""
+        normal = self.normalised(text)
+        found: list[Signal] = []
+        for category, patterns in self.categories.items():
+            for pattern in patterns:
+                for match in pattern.finditer(normal):
+                    if not self._excluded(normal, match.span()):
+                        found.append(Signal(category, pattern.pattern, match.span()))
+                        break
+        return found
+
+    def _excluded(self, normal: str, span: tuple[int, int]) -> bool:
+        start, end = _sentence(normal, span)
+        window = normal[start:end]
+        return any(e.search(window) for e in self.exclusions)
+
+
+def _sentence(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The sentence window around a match (the match itself may cross a break)."""
+    start, end = 0, len(text)
+    for mark in _SENTENCE_BREAK.finditer(text):
+        if mark.end() <= span[0]:
+            start = mark.end()
+        elif mark.start() >= span[1]:
+            end = mark.start()
+            break
+    return start, end
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(fold_letters(p)) for p in patterns)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8"))
+    spellings = {fold(variant): fold(word) for word, variants in data["spellings"].items()
+                 for variant in variants}
+    return Lexicon(
+        levels=dict(data["levels"]),
+        spellings=spellings,
+        idioms=_compile(data["idioms"]),
+        categories={name: _compile(patterns)
+                    for name, patterns in data["categories"].items()},
+        exclusions=_compile(data["exclusions"]),
+        source=data["source"],
+        checked=str(data["checked"]),
+    )
