@@ -1,6 +1,12 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing.
 .PHONY: setup run test lint nlu-eval bench stories
 
+# unit tests whose results could depend on today's date (no Rasa server needed); `make test`
+# runs them a second time under libfaketime with the clock a year ahead
+DATED_TESTS = tests/test_export.py tests/test_profile.py tests/test_next_steps.py \
+	tests/test_extraction.py tests/test_budget.py tests/test_provider_neutral.py \
+	tests/test_interview_logic.py tests/test_staff_console.py tests/test_crisis_markers.py
+
 setup:
 	@bash scripts/setup.sh
 
@@ -10,6 +16,7 @@ run: setup
 test: setup
 	.venv/bin/ruff check bot actions tests bench
 	.venv/bin/pytest -p no:cacheprovider -rA --durations=15 tests
+	faketime -f '+365d' .venv/bin/pytest -p no:cacheprovider -q $(DATED_TESTS)
 
 lint: setup
 	.venv/bin/ruff check bot actions tests bench

@@ -56,13 +56,6 @@ class ActionUrgentNeed(_SimpleAction):
                                         easy(tracker), tracker.get_slot("consent"))
 
 
-class ActionCrisis(_SimpleAction):
-    action_name = "action_crisis"
-
-    def turn(self, tracker):
-        return conversation.crisis(easy(tracker))
-
-
 class ActionFaq(_SimpleAction):
     action_name = "action_faq"
 

@@ -6,10 +6,12 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch, easy, events, store, text_of
+from actions.crisis import checked_answer, followup_turn, question_pending, record_consent_marks
 from bot.catalogue import QUESTION_IDS
 from bot.dialogue import conversation, interview, summary
 
@@ -32,6 +34,19 @@ class _RepairingValidation(FormValidationAction):
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> list:
+        followup = followup_turn(tracker)
+        if followup is not None and followup.replies:
+            # the message answers the crisis question: it is no answer to the form, whose
+            # slots filled from it are emptied again (the form asks its question anew)
+            dispatch(followup, dispatcher)
+            filled = [s for s in tracker.slots_to_validate() if s in self.domain_slots(domain)]
+            return [SlotSet(name, None) for name in filled] + [
+                SlotSet(name, value) for name, value in followup.slots.items()]
+        extra = [SlotSet(k, v) for k, v in (followup.slots if followup else {}).items()]
+        return extra + await self._validated(dispatcher, tracker, domain)
+
+    async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> list:
         # the form's slots from the domain, not `required_slots` (for the read-back that
         # derives every item again); the validation below drops a slot not required now
         candidates = tracker.slots_to_validate()
@@ -75,7 +90,7 @@ class ValidateOnboardingForm(_RepairingValidation):
         turn = conversation.record_consent(store(), tracker.sender_id, value is True,
                                            easy(tracker))
         dispatch(turn, dispatcher)
-        return turn.slots
+        return {**turn.slots, **record_consent_marks(tracker, value is True)}
 
     def validate_easy_language(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
@@ -89,6 +104,9 @@ class ValidateOnboardingForm(_RepairingValidation):
 
     def validate_urgent_text(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher)
+        if crisis is not None:
+            return {**crisis.slots, "urgent_text": None}
         turn = conversation.urgent_need(store(), tracker.sender_id, str(value), easy(tracker),
                                         tracker.get_slot("consent"))
         dispatch(turn, dispatcher)
@@ -110,6 +128,9 @@ def _question_validator(question_id: str):
         if value is None:
             # a slot cleared by an action (resume, go back) is not an answer
             return {}
+        crisis = checked_answer(tracker, value, dispatcher)
+        if crisis is not None:
+            return {**crisis.slots, f"answer_{question_id}": None}
         turn = interview.handle_value(
             store(), tracker.sender_id, question_id, str(value), tracker.get_slot("ask_mode"),
             bool(tracker.get_slot("consent")),
@@ -133,6 +154,8 @@ class _AskQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list:
+        if question_pending(tracker):
+            return []       # the crisis question waits for its answer
         return events(interview.ask(self.question_id, tracker.get_slot("ask_mode")), dispatcher)
 
 
@@ -159,6 +182,9 @@ class ValidateSummaryForm(_RepairingValidation):
 
     def validate_item_decision(self, value: Any, dispatcher: CollectingDispatcher,
                                tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher)
+        if crisis is not None:
+            return {**crisis.slots, "item_decision": None}
         turn = summary.decide(store(), tracker.sender_id, tracker.get_slot("current_item"),
                               str(value))
         dispatch(turn, dispatcher)
@@ -166,6 +192,9 @@ class ValidateSummaryForm(_RepairingValidation):
 
     def validate_item_correction(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher)
+        if crisis is not None:
+            return {**crisis.slots, "item_correction": None}
         turn = summary.correct(store(), tracker.sender_id, tracker.get_slot("current_item"),
                                str(value))
         dispatch(turn, dispatcher)
@@ -177,6 +206,8 @@ class ActionAskItemDecision(Action):
         return "action_ask_item_decision"
 
     async def run(self, dispatcher, tracker, domain) -> list:
+        if question_pending(tracker):
+            return []       # the crisis question waits for its answer
         return events(summary.ask_next(store(), tracker.sender_id, easy=easy(tracker)),
                       dispatcher)
 
@@ -186,6 +217,8 @@ class ActionAskItemCorrection(Action):
         return "action_ask_item_correction"
 
     async def run(self, dispatcher, tracker, domain) -> list:
+        if question_pending(tracker):
+            return []       # the crisis question waits for its answer
         # The correction prompt was already sent with the decision; re-ask after interruptions.
         item = summary._current(store(), tracker.sender_id, tracker.get_slot("current_item"))
         text = item.text if item else text_of(tracker)

@@ -193,6 +193,15 @@ def build_rules(spec: dict[str, Any]) -> dict[str, Any]:
                 [{"intent": intent}, *_steps_for(actions)],
                 [*no_loop, {"slot_was_set": [{"stage": stage}]}],
             ))
+    followup = spec["crisis_followup"]
+    for stage, after in followup["after_by_stage"].items():
+        for intent in followup["intents"]:
+            rules.append(_rule(
+                f"{intent} answers the crisis question at stage {stage}",
+                [{"intent": intent}, {"action": "action_crisis_followup"}, *_steps_for(after)],
+                [*no_loop, {"slot_was_set": [{"stage": stage}]},
+                 {"slot_was_set": [{"crisis_followup": "concern"}]}],
+            ))
     done = {"requested_slot": None}
     rules += [
         _rule("onboarding done with consent",
@@ -238,6 +247,10 @@ ANSWERS = {
 }
 
 
+CONCERN_EXAMPLE = "Familie ist mir wichtig, aber ich bin allen nur eine Last"
+ACUTE_EXAMPLE = "ich habe schon tabletten gesammelt"
+
+
 def _prefix_to(question_id: str | None) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = [
         _user("hallo", "greet"), *_steps_for(["utter_welcome", "onboarding_form"]),
@@ -276,6 +289,25 @@ def build_test_stories(spec: dict[str, Any]) -> dict[str, Any]:
         for intent, item in spec["global_intents"].items():
             steps = _prefix_to(question_id) + _global_turn(intent, item, form)
             stories.append({"story": f"{intent} during {label}", "steps": steps})
+    readback = _prefix_to(QUESTION_IDS[-1]) + [
+        _user(ANSWERS[QUESTION_IDS[-1]], "inform"), {"action": "interview_form"},
+        _user("nein", "deny"), {"action": "interview_form"}, {"active_loop": None},
+        {"action": "action_summary_start"}, *_form("summary_form")]
+    crisis_contexts = [(label, _prefix_to(qid), form) for label, qid, form in contexts]
+    crisis_contexts.append(("readback", readback, "summary_form"))
+    for label, prefix, form in crisis_contexts:
+        # the caring question (concern), a yes (escalates, the form asks again), and an
+        # acute message: each answered by the crisis layer inside the form
+        stories.append({"story": f"crisis concern and yes during {label}", "steps": [
+            *prefix, _user(CONCERN_EXAMPLE, "crisis"), {"action": "action_crisis"},
+            *_form(form), _user("ja", "affirm"), {"action": form}]})
+        stories.append({"story": f"crisis concern and no during {label}", "steps": [
+            *prefix, _user(CONCERN_EXAMPLE, "crisis"), {"action": "action_crisis"},
+            *_form(form), _user("nein", "deny"), {"action": form}]})
+        stories.append({"story": f"crisis acute twice during {label}", "steps": [
+            *prefix, _user(ACUTE_EXAMPLE, "crisis"), {"action": "action_crisis"},
+            *_form(form), _user("ich meine das ernst, ich will mich umbringen", "crisis"),
+            {"action": "action_crisis"}, *_form(form)]})
     for label, question_id, _form_name in contexts[1:]:
         for intent in spec["interview_intent_values"]:
             user = {"affirm": "ja", "deny": "nein", "skip": "überspringen",

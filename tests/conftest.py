@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,28 @@ from bot.settings import Settings
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.repository import Store
 
+# the day the tests' fixed dates (TODAY = 2026-11-21 in several files) were written for
+FIXED_NOW = datetime(2026, 11, 21, 9, 0, 0)
+
+
+class FixedClock:
+    """A clock for `Store(clock=...)` and the staff console: naive UTC, moves only when
+    told, so that a test gives the same result on every day of the year."""
+
+    def __init__(self, start: datetime = FIXED_NOW) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture()
+def fixed_clock() -> FixedClock:
+    return FixedClock()
+
 
 @pytest.fixture()
 def db_url(tmp_path: Path) -> str:
@@ -26,7 +49,14 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture()
 def store(db_url: str) -> Store:
+    """A store on the real clock (tests that mix it with Rasa's real event times)."""
     return Store(db_url)
+
+
+@pytest.fixture()
+def dated_store(db_url: str, fixed_clock: FixedClock) -> Store:
+    """A store whose every timestamp comes from `fixed_clock` (2026-11-21 09:00 UTC)."""
+    return Store(db_url, clock=fixed_clock)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from actions.conversation import (
-    ActionCrisis,
     ActionDeleteConfirmed,
     ActionFaq,
     ActionPause,
@@ -21,6 +20,7 @@ from actions.conversation import (
     ActionSummaryDone,
     ActionUrgentNeed,
 )
+from actions.crisis import ActionCrisis
 from actions.forms import (
     ActionAskAnswerPeople,
     ValidateInterviewForm,

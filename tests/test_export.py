@@ -90,6 +90,12 @@ def folded(text: str) -> str:
 
 
 @pytest.fixture()
+def store(dated_store):
+    """Every stored time (consent, answers, decisions) on TODAY, whatever the real date."""
+    return dated_store
+
+
+@pytest.fixture()
 def exported(store):
     sender = full_conversation(store)
     return store, sender

@@ -15,6 +15,12 @@ from bot.profile import build_profile
 TODAY = date(2026, 11, 21)
 
 
+@pytest.fixture()
+def store(dated_store):
+    """Stored times on TODAY, the day the fixed dates here were written for."""
+    return dated_store
+
+
 def profile_of(store, answers, urgent=None, sender="n1", today=TODAY) -> dict:
     store.record_consent(sender, True)
     for question_id, text in answers:

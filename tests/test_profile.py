@@ -29,6 +29,12 @@ ANSWERS = [
 ]
 
 
+@pytest.fixture()
+def store(dated_store):
+    """Stored times on TODAY, the day the fixed dates here were written for."""
+    return dated_store
+
+
 def fill(store, sender="p1", answers=ANSWERS, consent=True) -> dict[str, int]:
     store.record_consent(sender, consent)
     ids = {}

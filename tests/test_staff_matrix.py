@@ -409,6 +409,31 @@ def test_counselling_together_new_and_resumed(world):
     assert client.get(f"/staff/gespraech/{cid}").status_code == 404
 
 
+def test_crisis_in_the_counselling_chat_is_marked_for_the_staff(world):
+    """A crisis typed in the co-counselling chat brings the help numbers, is not stored as
+    an answer, and the list and the profile show the marker prominently."""
+    client, token = world.fresh_login("counsellor")
+    started = client.post("/staff/gespraeche/neu", data={"csrf": token},
+                          follow_redirects=False)
+    cid = re.search(r"/gespraech/(staff-[0-9a-f]+)/chat", started.headers["location"]).group(1)
+    chat = ConsoleChat(client, token, cid)
+    greeting = chat.post("start", {"history": False})
+    consent = chat.post("message", choose(greeting, "Ja"))
+    language = chat.post("message", choose(consent, "normale Sprache"))
+    chat.post("message", choose(language, "Nein"))
+    words = "Ich habe meine Tabletten gesammelt, bald ist es vorbei."
+    crisis = chat.post("message", {"text": words})
+    assert "0800 111 0 111" in said(crisis)
+    assert world.store.active_answers(cid) == []
+    markers = world.store.crisis_markers(cid)
+    assert [(m.level, m.source) for m in markers] == [("acute", "staff_chat")]
+    listing = client.get("/staff/gespraeche").text
+    row = listing[listing.index(f'href="/staff/gespraech/{cid}"'):][:1500]
+    assert "Krisenhinweis: akut" in row
+    profile = client.get(f"/staff/gespraech/{cid}").text
+    assert "Krisenhinweise" in profile and "Plan oder Vorbereitung" in profile
+
+
 def events_of(world: World, sender: str) -> int:
     with world.store._session() as session:
         return session.execute(sql("SELECT count(*) FROM events WHERE sender_id = :s"),

@@ -22,6 +22,9 @@ from bot.crisis.normalize import fold
 from bot.settings import DATA_DIR
 
 TRAINING_FILE = DATA_DIR / "crisis" / "training.yml"
+# further training data written for the classifier by separate writers (same format as the
+# evaluation data: examples with a label acute | concern | none)
+WRITTEN_DIR = DATA_DIR / "crisis" / "written"
 NLU_DIR = DATA_DIR / "nlu"
 
 
@@ -49,6 +52,9 @@ def training_examples() -> list[Example]:
     data = yaml.safe_load(TRAINING_FILE.read_text(encoding="utf-8"))
     own = [Example(text, True) for texts in data["positives"].values() for text in texts]
     own += [Example(text, False) for texts in data["negatives"].values() for text in texts]
+    for path in sorted(WRITTEN_DIR.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]:
+            own.append(Example(item["text"], item["label"] != "none"))
     return own + _nlu_examples()
 
 
@@ -59,7 +65,7 @@ def build_pipeline() -> Pipeline:
             TfidfVectorizer(preprocessor=fold, analyzer="char_wb", ngram_range=(3, 5),
                             sublinear_tf=True),
         ),
-        LogisticRegression(C=10.0, class_weight="balanced", max_iter=5000, random_state=7),
+        LogisticRegression(C=5.0, class_weight="balanced", max_iter=5000, random_state=7),
     )
 
 

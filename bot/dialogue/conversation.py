@@ -77,12 +77,6 @@ def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bo
     return turn.say("utter_urgent_later")
 
 
-def crisis(easy: bool, today: date | None = None) -> Turn:
-    return Turn().say_text(knowledge_text("notfall.krise", easy, today)).say(
-        "utter_crisis_followup"
-    )
-
-
 def faq(topic: str | None, easy: bool, today: date | None = None) -> Turn:
     if topic is None:
         return Turn().say("utter_default")

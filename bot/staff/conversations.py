@@ -1,6 +1,6 @@
 """What the console lists and searches: conversations with consent (nothing is stored for
-the others), with date, short name, Stadtteil, progress through the six questions and the
-consent state.
+the others), with date, short name, Stadtteil, progress through the six questions, the
+consent state and the latest crisis marker (for staff to follow up).
 
 The Stadtteil is the one of the profile (bot.profile.build_profile, which also honours the
 person's corrections); profiles are cached per conversation until its data changes.
@@ -30,7 +30,7 @@ from bot.storage.models import (
     ItemDecision,
     QuestionState,
 )
-from bot.storage.repository import Store
+from bot.storage.repository import CrisisMarkerView, Store
 
 log = logging.getLogger(__name__)
 FINISHED = ("answered", "skipped", "none")
@@ -64,6 +64,8 @@ class ConversationRow:
     place: Place
     done: int
     total: int = len(QUESTION_IDS)
+    crisis: CrisisMarkerView | None = None   # the latest crisis marker
+    crisis_count: int = 0
 
     def matches(self, query: str) -> bool:
         """Search by short name, resume code, Stadtteil/Bezirk (or the id)."""
@@ -193,16 +195,18 @@ class Conversations(Repo):
                 return []
             fingerprints = self._fingerprints(session, ids)
             progress = self._progress(session, ids)
+        crises = self.store.latest_crisis_markers(ids)
         rows = []
         for c in conversations:
             profile = self.profile(c.id, (c.updated_at, fingerprints[c.id]))
+            crisis, crisis_count = crises.get(c.id, (None, 0))
             row = ConversationRow(
                 id=c.id, created_at=c.created_at, updated_at=c.updated_at,
                 pseudonym=c.pseudonym, resume_code=c.resume_code, consent_at=c.consent_at,
                 consent_version=c.consent_version, with_staff=bool(c.with_staff),
                 summary_confirmed=c.summary_confirmed_at is not None,
                 language_mode=c.language_mode or "standard", place=place_of(profile),
-                done=progress[c.id],
+                done=progress[c.id], crisis=crisis, crisis_count=crisis_count,
             )
             if row.matches(query):
                 rows.append(row)
@@ -226,7 +230,7 @@ class Conversations(Repo):
         value = " ".join((pseudonym or "").split())[:MAX_PSEUDONYM_CHARS] or None
         with self._session() as session:
             session.execute(update(Conversation).where(Conversation.id == conversation_id)
-                            .values(pseudonym=value))
+                            .values(pseudonym=value, updated_at=self.store.clock()))
             session.commit()
         return value
 
@@ -238,7 +242,7 @@ class Conversations(Repo):
                 update(Conversation)
                 .where(Conversation.id == canonical, Conversation.consent_given.is_(True),
                        Conversation.with_staff.is_(False))
-                .values(with_staff=True)
+                .values(with_staff=True, updated_at=self.store.clock())
             )
             session.commit()
             return bool(result.rowcount)

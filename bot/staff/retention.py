@@ -12,7 +12,7 @@ from sqlalchemy import column, func, inspect, select, table
 
 from bot.staff.audit import SYSTEM, AuditLog
 from bot.staff.repo import Repo
-from bot.storage.models import Conversation, StaffNote, utcnow
+from bot.storage.models import Conversation, StaffNote
 from bot.storage.repository import RASA_EVENTS_TABLE, Store
 
 
@@ -60,7 +60,7 @@ class Retention(Repo):
     def purge(self, older_than_days: int, now: datetime | None = None) -> PurgeReport:
         if older_than_days < 1:
             raise ValueError("older_than_days must be at least 1")
-        now = now or utcnow()
+        now = now or self.store.clock()
         report = PurgeReport(cutoff=now - timedelta(days=older_than_days))
         for conversation_id, last_activity, notes in self.expired(report.cutoff):
             senders = self.store.delete_conversation(conversation_id, tracker_now=True)

@@ -128,6 +128,26 @@ class ItemDecision(Base):
     decided_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class CrisisMarker(Base):
+    """A crisis message in this conversation (DESIGN.md § 3): when, how serious, which
+    signs — for staff to follow up. Written only with consent; the person's words only
+    when they consented to storage (never as an answer, never exported)."""
+
+    __tablename__ = "crisis_markers"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    at = Column(DateTime, nullable=False, default=utcnow)
+    level = Column(String(16), nullable=False)  # acute | concern
+    # comma-separated category keys, e.g. "active_ideation,plan_means"
+    categories = Column(String(200), nullable=False, default="")
+    source = Column(String(16), nullable=False, default="chat")  # chat | staff_chat
+    words = Column(Text, nullable=True)
+
+
 # --- staff console (issue 6) -----------------------------------------------------------
 
 

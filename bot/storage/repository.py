@@ -3,17 +3,19 @@ server loses no answer that the person has already been told was noted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import column, delete, inspect, select, table, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from bot.storage.db import new_session
 from bot.storage.models import (
     Answer,
     Conversation,
+    CrisisMarker,
     ItemDecision,
     PendingTrackerDeletion,
     QuestionState,
@@ -23,6 +25,11 @@ from bot.storage.models import (
 
 CONSENT_VERSION = "2026-11"
 RASA_EVENTS_TABLE = "events"
+CRISIS_LEVELS = ("acute", "concern")
+CRISIS_SOURCES = ("chat", "staff_chat")
+MAX_CATEGORIES_CHARS = 200
+
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -34,16 +41,49 @@ class AnswerView:
     confirmed: bool
 
 
+@dataclass(frozen=True)
+class CrisisMarkerView:
+    id: int
+    at: datetime
+    level: str
+    categories: tuple[str, ...]
+    source: str
+    words: str | None
+
+    @classmethod
+    def of(cls, row: CrisisMarker) -> CrisisMarkerView:
+        return cls(row.id, row.at, row.level, split_categories(row.categories), row.source,
+                   row.words)
+
+
+def split_categories(raw: str | None) -> tuple[str, ...]:
+    return tuple(c for c in (raw or "").split(",") if c)
+
+
+def join_categories(categories: Sequence[str]) -> str:
+    """Category keys as stored: comma-separated, each once, whole keys up to 200 chars."""
+    keys: list[str] = []
+    for raw in categories:
+        key = str(raw).strip().replace(",", "_")
+        if key and key not in keys and len(",".join([*keys, key])) <= MAX_CATEGORIES_CHARS:
+            keys.append(key)
+    return ",".join(keys)
+
+
 def same_words_key(text: str) -> str:
     """The words of an answer without case, spacing and closing punctuation."""
     return " ".join(text.casefold().split()).rstrip(" .!?…")
 
 
 class Store:
-    """Repository over the application tables, bound to one database URL."""
+    """Repository over the application tables, bound to one database URL.
 
-    def __init__(self, database_url: str) -> None:
+    `clock` gives "now" as naive UTC for every time the store writes (tests pass a fixed
+    one; the default is the real clock)."""
+
+    def __init__(self, database_url: str, clock: Clock = utcnow) -> None:
         self.url = database_url
+        self.clock = clock
 
     def _session(self) -> Session:
         return new_session(self.url)
@@ -68,14 +108,29 @@ class Store:
             canonical = self._canonical(session, sender_id)
             query = select(model).where(model.conversation_id == canonical, *conditions)
             if order_by is not None:
-                query = query.order_by(order_by)
+                query = query.order_by(*(order_by if isinstance(order_by, tuple)
+                                         else (order_by,)))
             return list(session.execute(query).scalars())
+
+    def _new_conversation(self, conversation_id: str, **values) -> Conversation:
+        now = self.clock()
+        return Conversation(id=conversation_id, language_mode="standard", created_at=now,
+                            updated_at=now, **values)
+
+    def _touch(self, row: Conversation | QuestionState,
+               now: datetime | None = None) -> datetime:
+        """Set `updated_at` from the clock. Flagged as changed even when the value is the
+        same (a fixed clock), or the model's `onupdate` would put the real time in."""
+        now = now or self.clock()
+        row.updated_at = now
+        flag_modified(row, "updated_at")
+        return now
 
     def _ensure(self, session: Session, sender_id: str) -> Conversation:
         canonical = self._canonical(session, sender_id)
         conversation = session.get(Conversation, canonical)
         if conversation is None:
-            conversation = Conversation(id=canonical, language_mode="standard")
+            conversation = self._new_conversation(canonical)
             session.add(conversation)
             session.flush()
         return conversation
@@ -87,8 +142,9 @@ class Store:
     def record_consent(self, sender_id: str, given: bool) -> None:
         with self._session() as session:
             conversation = self._ensure(session, sender_id)
+            now = self._touch(conversation)
             conversation.consent_given = given
-            conversation.consent_at = utcnow() if given else None
+            conversation.consent_at = now if given else None
             conversation.consent_version = CONSENT_VERSION if given else None
             session.commit()
 
@@ -103,7 +159,8 @@ class Store:
             session.execute(
                 update(Conversation)
                 .where(Conversation.id == canonical, Conversation.consent_given.is_(True))
-                .values(language_mode="easy" if easy else "standard", updated_at=utcnow())
+                .values(language_mode="easy" if easy else "standard",
+                        updated_at=self.clock())
             )
             session.commit()
 
@@ -116,17 +173,17 @@ class Store:
             return self._insert_answer(session, conversation, question_id, text,
                                        corrects_id, confirmed)
 
-    @staticmethod
-    def _insert_answer(session: Session, conversation: Conversation, question_id: str,
+    def _insert_answer(self, session: Session, conversation: Conversation, question_id: str,
                        text: str, corrects_id: int | None = None,
                        confirmed: bool = False) -> int:
+        now = self.clock()
         answer = Answer(
             conversation_id=conversation.id, question_id=question_id, text=text,
-            status="active", corrects_id=corrects_id,
-            confirmed_at=utcnow() if confirmed else None,
+            status="active", corrects_id=corrects_id, created_at=now,
+            confirmed_at=now if confirmed else None,
         )
         session.add(answer)
-        conversation.updated_at = utcnow()
+        self._touch(conversation, now)
         session.commit()
         return answer.id
 
@@ -184,7 +241,7 @@ class Store:
                 update(Answer)
                 .where(Answer.conversation_id == canonical, Answer.id.in_(ids),
                        Answer.confirmed_at.is_(None))
-                .values(confirmed_at=utcnow())
+                .values(confirmed_at=self.clock())
             )
             session.commit()
 
@@ -197,9 +254,10 @@ class Store:
             if old is None or old.conversation_id != canonical:
                 raise KeyError(answer_id)
             old.status = "superseded"
+            now = self.clock()
             new = Answer(
                 conversation_id=canonical, question_id=old.question_id, text=new_text,
-                status="active", corrects_id=old.id, confirmed_at=utcnow(),
+                status="active", corrects_id=old.id, created_at=now, confirmed_at=now,
             )
             session.add(new)
             session.commit()
@@ -217,9 +275,11 @@ class Store:
             elif existing is None:
                 session.add(QuestionState(
                     conversation_id=conversation.id, question_id=question_id, state=state,
+                    updated_at=self.clock(),
                 ))
-            else:
+            elif existing.state != state:
                 existing.state = state
+                self._touch(existing)
             session.commit()
 
     def question_states(self, sender_id: str) -> dict[str, str]:
@@ -232,11 +292,67 @@ class Store:
             conversation = self._ensure(session, sender_id)
             session.add(UrgentNeed(
                 conversation_id=conversation.id, text=text, categories=",".join(categories),
+                created_at=self.clock(),
             ))
             session.commit()
 
     def urgent_needs(self, sender_id: str) -> list[UrgentNeed]:
         return self._rows(UrgentNeed, sender_id, order_by=UrgentNeed.id)
+
+    # --- crisis markers (DESIGN.md § 3: staff see time and level) -----------------------
+
+    def add_crisis_marker(self, sender_id: str, level: str, categories: Sequence[str],
+                          source: str = "chat", words: str | None = None,
+                          at: datetime | None = None) -> bool:
+        """Mark the sender's (canonical) conversation with a crisis message.
+
+        Written only when that conversation exists and has consent (nothing is stored
+        without it); returns whether a marker was written. `words` are the person's
+        message, to be passed only when they consented to storage; `at` defaults to the
+        store's clock. An unknown `level` or `source` is a programming error (ValueError).
+        """
+        if level not in CRISIS_LEVELS:
+            raise ValueError(f"unknown crisis level {level!r}")
+        if source not in CRISIS_SOURCES:
+            raise ValueError(f"unknown crisis marker source {source!r}")
+        if isinstance(categories, str):
+            categories = [categories]
+        with self._session() as session:
+            conversation = session.get(Conversation, self._canonical(session, sender_id))
+            if conversation is None or conversation.consent_given is not True:
+                return False
+            now = self.clock()
+            session.add(CrisisMarker(
+                conversation_id=conversation.id, at=at or now, level=level,
+                categories=join_categories(categories), source=source,
+                words=(words or "").strip() or None,
+            ))
+            self._touch(conversation, now)
+            session.commit()
+            return True
+
+    def crisis_markers(self, sender_id: str) -> list[CrisisMarkerView]:
+        """Every crisis marker of the sender's (canonical) conversation, oldest first."""
+        return [CrisisMarkerView.of(row) for row in self._rows(
+            CrisisMarker, sender_id, order_by=(CrisisMarker.at, CrisisMarker.id))]
+
+    def latest_crisis_markers(self, conversation_ids: Iterable[str]
+                              ) -> dict[str, tuple[CrisisMarkerView, int]]:
+        """For each of these canonical conversations that has markers: its latest marker
+        and how many it has (for the staff console's list)."""
+        ids = list(conversation_ids)
+        if not ids:
+            return {}
+        found: dict[str, tuple[CrisisMarkerView, int]] = {}
+        with self._session() as session:
+            rows = session.execute(
+                select(CrisisMarker).where(CrisisMarker.conversation_id.in_(ids))
+                .order_by(CrisisMarker.at, CrisisMarker.id)
+            ).scalars()
+            for row in rows:
+                count = found[row.conversation_id][1] if row.conversation_id in found else 0
+                found[row.conversation_id] = (CrisisMarkerView.of(row), count + 1)
+        return found
 
     # --- item decisions (read-back of structured items) ---------------------------------
 
@@ -252,12 +368,12 @@ class Store:
             if existing is None:
                 session.add(ItemDecision(
                     conversation_id=canonical, item_key=item_key, status=status,
-                    corrected_text=corrected_text,
+                    corrected_text=corrected_text, decided_at=self.clock(),
                 ))
             else:
                 existing.status = status
                 existing.corrected_text = corrected_text
-                existing.decided_at = utcnow()
+                existing.decided_at = self.clock()
             session.commit()
 
     def item_decisions(self, sender_id: str) -> dict[str, ItemDecision]:
@@ -266,7 +382,7 @@ class Store:
     def mark_summary_confirmed(self, sender_id: str) -> None:
         with self._session() as session:
             conversation = self._ensure(session, sender_id)
-            conversation.summary_confirmed_at = utcnow()
+            conversation.summary_confirmed_at = self._touch(conversation)
             session.commit()
 
     # --- resume codes --------------------------------------------------------------------
@@ -283,6 +399,7 @@ class Store:
                 ).first()
                 if not taken:
                     conversation.resume_code = code
+                    self._touch(conversation)
                     session.commit()
                     return code
         raise RuntimeError("could not find a free resume code")
@@ -300,14 +417,15 @@ class Store:
         with self._session() as session:
             row = session.get(Conversation, sender_id)
             if row is None:
-                session.add(Conversation(id=sender_id, language_mode="standard",
-                                         linked_to=canonical_id))
+                session.add(self._new_conversation(sender_id, linked_to=canonical_id))
             else:
                 # data this sender had on its own row moves over (it had no consent-bound
                 # answers if it only just started, but never drop anything silently)
                 session.execute(update(Answer).where(Answer.conversation_id == sender_id)
                                 .values(conversation_id=canonical_id))
-                row.linked_to = canonical_id
+                if row.linked_to != canonical_id:
+                    row.linked_to = canonical_id
+                    self._touch(row)
             session.commit()
 
     def sender_ids(self, canonical_id: str) -> list[str]:
@@ -333,14 +451,15 @@ class Store:
             ).scalars().all()]
             if sender_id not in senders:
                 senders.append(sender_id)
-            for model in (Answer, QuestionState, UrgentNeed, ItemDecision):
+            for model in (Answer, QuestionState, UrgentNeed, ItemDecision, CrisisMarker):
                 session.execute(delete(model).where(model.conversation_id == canonical))
             session.execute(delete(Conversation).where(Conversation.linked_to == canonical))
             session.execute(delete(Conversation).where(Conversation.id.in_(senders)))
             if not tracker_now:
                 for sid in senders:
                     if session.get(PendingTrackerDeletion, sid) is None:
-                        session.add(PendingTrackerDeletion(sender_id=sid))
+                        session.add(PendingTrackerDeletion(sender_id=sid,
+                                                           requested_at=self.clock()))
             session.commit()
         if tracker_now:
             self.delete_tracker_events(senders)
@@ -378,7 +497,7 @@ class Store:
         deletion (the confirmation and the restart) is harmless, and a person who already
         started afresh keeps the new conversation.
         """
-        cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+        cutoff = self.clock() - timedelta(seconds=older_than_seconds)
         with self._session() as session:
             pending = list(session.execute(
                 select(PendingTrackerDeletion).where(PendingTrackerDeletion.requested_at <= cutoff)

@@ -1,6 +1,7 @@
-"""One conversation in the console: the profile page (the person's own words, the
-structured items with their confirmation, next steps, and the counsellors' notes per
-section), adding notes and a short name, export, and deletion with a confirmation step.
+"""One conversation in the console: the profile page (crisis markers to follow up, the
+person's own words, the structured items with their confirmation, next steps, and the
+counsellors' notes per section), adding notes and a short name, export, and deletion with
+a confirmation step.
 
 No route here changes an answer of the person.
 """
@@ -59,6 +60,7 @@ def _load(svc: Services, conversation_id: str) -> dict | None:
         "groups": answer_groups(svc.store.active_answers(conversation_id),
                                 svc.store.question_states(conversation_id)),
         "urgent": svc.store.urgent_needs(conversation_id),
+        "crisis_markers": svc.store.crisis_markers(conversation_id),
     }
 
 

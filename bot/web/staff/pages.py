@@ -101,24 +101,36 @@ async def conversation_list(request: Request, ctx: Ctx, resume_error: str | None
                             code: str = "", status: int = 200) -> Response:
     svc = services(request)
     query = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
-    rows = await run_in_threadpool(svc.conversations.rows, query)
+    crisis_only = request.query_params.get("krise") == "1"
+    found = await run_in_threadpool(svc.conversations.rows, query)
+    crisis_total = sum(1 for row in found if row.crisis is not None)
+    rows = [row for row in found if row.crisis is not None] if crisis_only else found
     pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
     number = _page_number(request.query_params.get("seite"), pages)
     shown = rows[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     count = f"{len(rows)} Gespräch" + ("" if len(rows) == 1 else "e")
-    detail = f"Suche, {len(rows)} Treffer" if query else count
+    if query or crisis_only:
+        detail = ", ".join(part for part in ("Suche" if query else "",
+                                             "nur Krisenhinweise" if crisis_only else "",
+                                             f"{len(rows)} Treffer") if part)
+    else:
+        detail = count
     await audit(request, ctx, "view_list", detail=detail)
 
-    def page_link(n: int) -> str:
+    def list_link(n: int = 1, crisis: bool = crisis_only) -> str:
         params = {"q": query} if query else {}
+        if crisis:
+            params["krise"] = "1"
         if n > 1:
             params["seite"] = str(n)
         return href(request, "/gespraeche") + ("?" + urlencode(params) if params else "")
 
     return render(request, ctx, "list.html", status_code=status, rows=shown,
                   total=len(rows), query=query, page=number, pages=pages,
-                  prev_link=page_link(number - 1) if number > 1 else None,
-                  next_link=page_link(number + 1) if number < pages else None,
+                  prev_link=list_link(number - 1) if number > 1 else None,
+                  next_link=list_link(number + 1) if number < pages else None,
+                  crisis_only=crisis_only, crisis_total=crisis_total,
+                  crisis_link=list_link(crisis=True), all_link=list_link(crisis=False),
                   resume_error=resume_error, code=code,
                   flash=await pop_flash(request, ctx))
 

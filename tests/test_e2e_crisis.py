@@ -1,0 +1,206 @@
+"""End to end: the crisis layer in every state of the conversation, through Rasa's REST
+channel with the trained model, the real action server and SQLite (DESIGN.md § 3).
+
+In each state a crisis message brings the help numbers, is not stored, read back or
+exported as an answer, and the conversation gets a crisis marker; the caring question of
+the concern level escalates on a yes; the dialogue goes on where it was.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.catalogue import QUESTION_IDS
+from bot.export import export_conversation
+from tests.conftest import Chat
+
+pytestmark = pytest.mark.slow
+
+NUMBER = "0800 111 0 111"
+ACUTE = "ich hab schon tabletten gesammelt, am wochenende mach ich schluss"
+CONCERN = "Familie ist mir wichtig, aber ich bin allen nur eine Last. Die wären ohne mich besser dran."
+QUESTION = "Denken Sie manchmal daran, sich das Leben zu nehmen?"
+ESCALATED = "Danke, dass Sie mir das sagen."
+ANSWER = "Ich möchte gern in einem Chor singen."
+
+
+def question_ids(messages: list[dict]) -> list[str]:
+    return [p["question_id"] for p in Chat.payloads(messages) if "question_id" in p]
+
+
+def no_crisis_answer(assistant, chat: Chat, *texts: str) -> None:
+    stored = [a.text for a in assistant.store.active_answers(chat.sender)]
+    assert not any(text in stored for text in texts), stored
+    assert not any(u.text in texts for u in assistant.store.urgent_needs(chat.sender))
+
+
+def to_consent(chat: Chat) -> None:
+    chat.send("hallo")
+
+
+def to_language(chat: Chat) -> None:
+    to_consent(chat)
+    chat.send("/affirm")
+
+
+def to_urgent_check(chat: Chat) -> None:
+    to_language(chat)
+    chat.send("/deny")
+
+
+def to_urgent_text(chat: Chat) -> None:
+    to_urgent_check(chat)
+    chat.send("/affirm")
+
+
+def to_question(chat: Chat, question_id: str) -> None:
+    to_urgent_check(chat)
+    chat.send("/deny")
+    for qid in QUESTION_IDS[: QUESTION_IDS.index(question_id)]:
+        chat.send(f"Antwort zu {qid}: ich gehe gern spazieren")
+        chat.send("/deny")
+
+
+def to_more(chat: Chat, question_id: str) -> None:
+    to_question(chat, question_id)
+    chat.send(ANSWER)
+
+
+def to_examples(chat: Chat, question_id: str) -> None:
+    to_question(chat, question_id)
+    chat.send("/dont_know")
+
+
+def to_readback(chat: Chat) -> None:
+    to_question(chat, "contribution")
+    chat.send("Ich helfe meiner Nachbarin beim Einkaufen.")
+    chat.send("/deny")
+
+
+def to_correction(chat: Chat) -> None:
+    to_readback(chat)
+    chat.send("/deny")                 # "stimmt nicht": how should it read?
+
+
+def to_done(chat: Chat) -> None:
+    to_readback(chat)
+    chat.send("/confirm_all")
+
+
+STATES = {
+    "first message": lambda chat: None,
+    "consent": to_consent,
+    "language": to_language,
+    "urgent check": to_urgent_check,
+    "urgent text": to_urgent_text,
+    **{f"question {q}": (lambda chat, q=q: to_question(chat, q)) for q in QUESTION_IDS},
+    "more answers": lambda chat: to_more(chat, "people"),
+    "examples": lambda chat: to_examples(chat, "self"),
+    "read-back": to_readback,
+    "read-back correction": to_correction,
+    "summary done": to_done,
+}
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_acute_message_in_every_state_brings_help_and_is_not_stored(assistant, chat, state):
+    STATES[state](chat)
+    reply = chat.send(ACUTE)
+    assert NUMBER in Chat.texts(reply) and "112" in Chat.texts(reply)
+    no_crisis_answer(assistant, chat, ACUTE)
+    # the dialogue goes on: an ordinary message afterwards works as before
+    chat.send("hallo")
+    no_crisis_answer(assistant, chat, ACUTE)
+
+
+@pytest.mark.parametrize("state", ["first message", "consent", "question living",
+                                   "more answers", "read-back", "summary done"])
+def test_concern_asks_once_and_a_yes_escalates(assistant, chat, state):
+    STATES[state](chat)
+    concern = chat.send(CONCERN)
+    said = Chat.texts(concern)
+    assert NUMBER in said and QUESTION in said
+    assert said.count("?") <= 3          # one caring question, the form does not ask too
+    yes = chat.send("/affirm")
+    assert ESCALATED in Chat.texts(yes) and NUMBER in Chat.texts(yes)
+    no_crisis_answer(assistant, chat, CONCERN, "ja")
+
+
+def test_concern_then_no_goes_back_to_the_question_and_answers_are_kept(assistant, chat):
+    to_question(chat, "living")
+    concern = chat.send(CONCERN)
+    assert QUESTION in Chat.texts(concern) and question_ids(concern) == []
+    no = chat.send("nein")
+    assert "Danke für Ihre Antwort" in Chat.texts(no)
+    assert question_ids(no) == ["living"]             # the question again, nothing lost
+    noted = chat.send(ANSWER)
+    assert f"„{ANSWER}“" in Chat.texts(noted)
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
+
+
+def test_a_repetition_escalates_and_the_staff_sees_markers(assistant, chat):
+    to_question(chat, "self")
+    first = chat.send("alles ist so sinnlos geworden")
+    assert QUESTION in Chat.texts(first)
+    again = chat.send("ich mein das ernst")
+    assert ESCALATED in Chat.texts(again)
+    third = chat.send("ich will mich umbringen")
+    assert ESCALATED in Chat.texts(third) and NUMBER in Chat.texts(third)
+    markers = assistant.store.crisis_markers(chat.sender)
+    assert [m.level for m in markers] == ["concern", "acute", "acute"]
+    assert all(m.source == "chat" for m in markers)
+    no_crisis_answer(assistant, chat, "alles ist so sinnlos geworden", "ich mein das ernst")
+
+
+def test_markers_before_consent_are_written_with_consent_and_without_words(assistant, chat):
+    chat.send(ACUTE)                                  # before anything: no consent yet
+    assert assistant.store.get_conversation(chat.sender) is None
+    chat.send("hallo")
+    chat.send("/affirm")                              # consent
+    markers = assistant.store.crisis_markers(chat.sender)
+    assert [(m.level, m.words) for m in markers] == [("acute", None)]
+
+
+def test_third_person_and_danger_from_others(assistant, chat):
+    to_question(chat, "people")
+    third = chat.send("mein sohn hat gesagt er will sich das leben nehmen")
+    assert "112" in Chat.texts(third) and "Angehörige" in Chat.texts(third)
+    danger = chat.send("mein freund schlägt mich gerade und droht mir")
+    assert "110" in Chat.texts(danger)
+    no_crisis_answer(assistant, chat, "mein sohn hat gesagt er will sich das leben nehmen")
+
+
+def test_hard_negatives_are_stored_as_answers(assistant, chat):
+    to_question(chat, "living")
+    for text in ("ich will nicht mehr alleine wohnen",
+                 "ich will meinen Eltern nicht mehr zur Last fallen und lerne deshalb kochen",
+                 "meine Mutter ist vor zwei Jahren gestorben"):
+        reply = chat.send(text)
+        assert NUMBER not in Chat.texts(reply), text
+        assert f"„{text}“" in Chat.texts(reply)
+
+
+def test_after_pause_and_resume_the_crisis_layer_still_answers(assistant, chat):
+    to_more(chat, "living")
+    paused = chat.send("ich mach später weiter")
+    code = next(p for p in Chat.texts(paused).split() if p.count("-") == 2).strip(".,„“")
+    later = Chat(assistant.rasa_url)
+    later.send(code)
+    reply = later.send(ACUTE)
+    assert NUMBER in Chat.texts(reply)
+    no_crisis_answer(assistant, chat, ACUTE)
+
+
+def test_export_holds_no_crisis_text(assistant, chat):
+    to_question(chat, "living")
+    chat.send(ANSWER)
+    chat.send(CONCERN)
+    chat.send("/deny")
+    profile = json.loads(export_conversation(assistant.store, chat.sender, "json")[0])
+    html = export_conversation(assistant.store, chat.sender, "html")[0].decode()
+    for document in (json.dumps(profile, ensure_ascii=False), html):
+        assert "Last" not in document and "besser dran" not in document
+        assert "Krisenhinweis" not in document
+    assert ANSWER in html
