@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing.
-.PHONY: setup run test lint nlu-eval bench stories
+.PHONY: setup run test lint nlu-eval crisis-eval bench stories
 
 # unit tests whose results could depend on today's date (no Rasa server needed); `make test`
 # runs them a second time under libfaketime with the clock a year ahead
@@ -24,6 +24,11 @@ lint: setup
 # 5-fold cross-validated intent macro-F1 and crisis recall (several minutes on 2 cores)
 nlu-eval: setup
 	.venv/bin/python bench/nlu_eval.py
+
+# crisis layer: recall per category and level, false alarms on hard negatives, for the
+# component and end to end through the REST channel (development and held-out parts)
+crisis-eval: setup
+	.venv/bin/python bench/crisis_eval.py
 
 # latency of the REST channel at 1 and 20 concurrent conversations, with a bare Rasa baseline
 bench: setup

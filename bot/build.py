@@ -61,10 +61,14 @@ def rasa_server_command(*args: str) -> list[str]:
 
 
 def prepare() -> None:
-    """Everything but training: the spaCy pipeline and the generated Rasa files."""
+    """Everything but training the Rasa model: the spaCy pipeline, the generated Rasa files
+    and the crisis classifier (cached in build/crisis/, so no server trains it at start)."""
+    from bot.crisis import classifier
+
     BUILD_DIR.mkdir(exist_ok=True)
     ensure_pipeline()
     domain_gen.write_all()
+    classifier.model()
 
 
 def train_if_needed(force: bool = False, keep: int = 3) -> Path:

@@ -99,12 +99,12 @@ def _figures(part: str) -> tuple[dict[str, float], int]:
 def test_development_figures_do_not_fall_back():
     """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
     recall, alarms = _figures("dev")
-    assert recall[ACUTE] >= 0.95 and recall[CONCERN] >= 0.94 and alarms <= 3
+    assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.98 and alarms <= 2
 
 
 def test_held_out_figures_do_not_fall_back():
     recall, alarms = _figures("heldout")
-    assert recall[ACUTE] >= 0.85 and recall[CONCERN] >= 0.85 and alarms <= 5
+    assert recall[ACUTE] >= 0.88 and recall[CONCERN] >= 0.9 and alarms <= 3
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():

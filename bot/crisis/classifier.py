@@ -10,22 +10,28 @@ keep in step with the data.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from bot.crisis.normalize import fold
-from bot.settings import DATA_DIR
+from bot.crisis import normalize as normalise_module
+from bot.crisis.lexicon import SIGNALS_FILE, lexicon
+from bot.settings import DATA_DIR, ROOT
 
 TRAINING_FILE = DATA_DIR / "crisis" / "training.yml"
 # further training data written for the classifier by separate writers (same format as the
 # evaluation data: examples with a label acute | concern | none)
 WRITTEN_DIR = DATA_DIR / "crisis" / "written"
 NLU_DIR = DATA_DIR / "nlu"
+CACHE_DIR = ROOT / "build" / "crisis"
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,22 @@ def training_examples() -> list[Example]:
     return own + _nlu_examples()
 
 
+def normalised(text: str) -> str:
+    """The text as the lexicon sees it: folded, dialect and typo spellings mapped to the
+    standard word, idioms blanked ("ik lach mi dood" reads like plain German)."""
+    return lexicon().normalised(text)
+
+
 def build_pipeline() -> Pipeline:
+    """Words and word pairs, and character 2–6-grams across word boundaries (typos, dialect,
+    compounds, "mit'n"), on the normalised text; balanced classes (few crisis examples)."""
     return make_pipeline(
         make_union(
-            TfidfVectorizer(preprocessor=fold, ngram_range=(1, 3), sublinear_tf=True),
-            TfidfVectorizer(preprocessor=fold, analyzer="char_wb", ngram_range=(3, 5),
-                            sublinear_tf=True),
+            TfidfVectorizer(preprocessor=normalised, ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(preprocessor=normalised, analyzer="char", ngram_range=(2, 6),
+                            sublinear_tf=True, max_features=300_000),
         ),
-        LogisticRegression(C=5.0, class_weight="balanced", max_iter=5000, random_state=7),
+        LogisticRegression(C=30.0, class_weight="balanced", max_iter=5000, random_state=7),
     )
 
 
@@ -76,9 +90,40 @@ def train(examples: list[Example]) -> Pipeline:
     return model
 
 
+def _fingerprint() -> str:
+    """Hash of everything the model is made from: its data, the NLU data, this code and the
+    lexicon's normalisation (the preprocessor)."""
+    digest = hashlib.sha256()
+    sources = [TRAINING_FILE, *sorted(WRITTEN_DIR.glob("*.yml")), *sorted(NLU_DIR.glob("*.yml")),
+               SIGNALS_FILE, Path(__file__), Path(normalise_module.__file__)]
+    for path in sources:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def model() -> Pipeline:
-    return train(training_examples())
+    """The trained model, from the cache in build/ when its inputs are unchanged (training
+    takes a few seconds, and every process needs it)."""
+    cached = CACHE_DIR / f"crisis-classifier-{_fingerprint()}.pkl"
+    if cached.exists():
+        try:
+            return pickle.loads(cached.read_bytes())
+        except Exception:           # a damaged or foreign file: train anew
+            cached.unlink(missing_ok=True)
+    trained = train(training_examples())
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(trained))
+        partial.replace(cached)      # atomic: parallel processes never read half a file
+        for old in CACHE_DIR.glob("crisis-classifier-*.pkl"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass                         # a read-only checkout still works, only slower
+    return trained
 
 
 def probability(text: str) -> float:
