@@ -22,7 +22,7 @@ LEVELS = (ACUTE, CONCERN)
 # development part of tests/data/crisis; bench/crisis_eval.py)
 CLASSIFIER_THRESHOLD = 0.9
 # the intent classifier's own "crisis" counts when this classifier agrees at least this much
-INTENT_AGREEMENT = 0.5
+INTENT_AGREEMENT = 0.75
 MAX_CHARS = 4000
 
 
@@ -51,5 +51,9 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
         return Assessment(level, categories, probability)
     if probability >= CLASSIFIER_THRESHOLD or (
             intent_says_crisis and probability >= INTENT_AGREEMENT):
-        return Assessment(CONCERN, ("classifier",), probability)
+        # the classifier's category decides the level and which help fits (a third
+        # person, violence); "classifier" marks that no pattern named it
+        guessed = classifier.category(text)
+        return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"),
+                          probability)
     return None

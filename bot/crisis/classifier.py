@@ -38,6 +38,13 @@ CACHE_DIR = ROOT / "build" / "crisis"
 class Example:
     text: str
     crisis: bool
+    category: str | None = None      # for crisis examples whose category is known
+
+
+@dataclass(frozen=True)
+class Models:
+    crisis: Pipeline                 # crisis or not
+    category: Pipeline               # which category, for a message that is a crisis
 
 
 def _nlu_examples() -> list[Example]:
@@ -56,11 +63,13 @@ def _nlu_examples() -> list[Example]:
 
 def training_examples() -> list[Example]:
     data = yaml.safe_load(TRAINING_FILE.read_text(encoding="utf-8"))
-    own = [Example(text, True) for texts in data["positives"].values() for text in texts]
+    own = [Example(text, True, category) for category, texts in data["positives"].items()
+           for text in texts]
     own += [Example(text, False) for texts in data["negatives"].values() for text in texts]
     for path in sorted(WRITTEN_DIR.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]:
-            own.append(Example(item["text"], item["label"] != "none"))
+            crisis = item["label"] != "none"
+            own.append(Example(item["text"], crisis, item["category"] if crisis else None))
     return own + _nlu_examples()
 
 
@@ -83,11 +92,15 @@ def build_pipeline() -> Pipeline:
     )
 
 
-def train(examples: list[Example]) -> Pipeline:
-    ordered = sorted(examples, key=lambda e: (e.text, e.crisis))
-    model = build_pipeline()
-    model.fit([e.text for e in ordered], [int(e.crisis) for e in ordered])
-    return model
+def train(examples: list[Example]) -> Models:
+    ordered = sorted(examples, key=lambda e: (e.text, e.crisis, e.category or ""))
+    crisis = build_pipeline()
+    crisis.fit([e.text for e in ordered], [int(e.crisis) for e in ordered])
+    known = [e for e in ordered if e.crisis and e.category]
+    category = build_pipeline()
+    category.set_params(logisticregression__class_weight=None)
+    category.fit([e.text for e in known], [e.category for e in known])
+    return Models(crisis, category)
 
 
 def _fingerprint() -> str:
@@ -103,7 +116,7 @@ def _fingerprint() -> str:
 
 
 @lru_cache(maxsize=1)
-def model() -> Pipeline:
+def model() -> Models:
     """The trained model, from the cache in build/ when its inputs are unchanged (training
     takes a few seconds, and every process needs it)."""
     cached = CACHE_DIR / f"crisis-classifier-{_fingerprint()}.pkl"
@@ -128,4 +141,9 @@ def model() -> Pipeline:
 
 def probability(text: str) -> float:
     """How likely the message is a crisis message, 0–1."""
-    return float(model().predict_proba([text or ""])[0][1])
+    return float(model().crisis.predict_proba([text or ""])[0][1])
+
+
+def category(text: str) -> str:
+    """The most likely category of a crisis message (for one the lexicon does not name)."""
+    return str(model().category.predict([text or ""])[0])
