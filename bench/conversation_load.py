@@ -32,11 +32,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.assistant import running_assistant  # noqa: E402
 from bot import services  # noqa: E402
-from bot.build import rasa_command, rasa_env, train_if_needed  # noqa: E402
+from bot.build import rasa_command, rasa_env  # noqa: E402
 from bot.services import free_port  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.storage.migrate import upgrade_to_head  # noqa: E402
 
 ANSWERS = [
     "Ich möchte alleine wohnen, mit meinem Hund.",
@@ -163,27 +162,15 @@ def main() -> int:
     parser.add_argument("--no-pauses-only", action="store_true",
                         help="skip the run with reading and typing pauses")
     args = parser.parse_args()
-    model = train_if_needed()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, running_assistant(Path(tmp)) as assistant:
         base = Path(tmp)
-        rasa_port = free_port()
-        settings = Settings(
-            database_url=f"sqlite:///{base / 'bench.db'}", rasa_url=f"http://127.0.0.1:{rasa_port}",
-            action_port=free_port(), rasa_port=rasa_port, web_port=free_port(),
-            web_host="127.0.0.1", retention_days=365,
-        )
-        upgrade_to_head(settings.database_url)
-        endpoints = services.write_endpoints(settings)
+        settings = assistant.settings
         bare_port = free_port()
         (base / "bare").mkdir()
         processes = []
         try:
-            processes.append(services.start_action_server(settings, base / "actions.log"))
-            processes.append(services.start_rasa(settings, model, endpoints, base / "rasa.log"))
             processes.append(start_bare_rasa(base / "bare", bare_port))
-            services.wait_for(f"http://127.0.0.1:{settings.action_port}/health", processes[0])
-            services.wait_for(f"{settings.rasa_url}/", processes[1], timeout=300)
-            services.wait_for(f"http://127.0.0.1:{bare_port}/", processes[2], timeout=300)
+            services.wait_for(f"http://127.0.0.1:{bare_port}/", processes[0], timeout=300)
             targets = {
                 "LWIW (SQLite tracker, actions)": (
                     f"{settings.rasa_url}/webhooks/rest/webhook", FULL_CONVERSATION),

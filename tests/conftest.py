@@ -48,6 +48,17 @@ def db_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture()
+def action_store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The action server's store (actions.common.store) on the test database."""
+    from actions import common
+
+    monkeypatch.setenv("LWIW_DATABASE_URL", db_url)
+    common.store.cache_clear()
+    yield common.store()
+    common.store.cache_clear()
+
+
+@pytest.fixture()
 def store(db_url: str) -> Store:
     """A store on the real clock (tests that mix it with Rasa's real event times)."""
     return Store(db_url)

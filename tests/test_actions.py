@@ -4,14 +4,10 @@ as the action server would run it, against a real SQLite database."""
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
 
-import pytest
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import common
 from actions.conversation import (
     ActionDeleteConfirmed,
     ActionFaq,
@@ -29,20 +25,7 @@ from actions.forms import (
 )
 from bot.dialogue import summary
 from bot.knowledge import faq_entry
-from bot.settings import ROOT
-
-
-@lru_cache(maxsize=1)
-def domain() -> dict:
-    return Domain.load(str(ROOT / "domain")).as_dict()
-
-
-@pytest.fixture()
-def action_store(db_url, monkeypatch):
-    monkeypatch.setenv("LWIW_DATABASE_URL", db_url)
-    common.store.cache_clear()
-    yield common.store()
-    common.store.cache_clear()
+from tests.support.rasa_actions import domain
 
 
 def make_tracker(sender="person-1", slots=None, text="", intent="inform", entities=(),

@@ -5,22 +5,20 @@ database. End-to-end tests through the REST channel: tests/test_e2e_crisis.py.""
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import common
 from actions.crisis import ActionCrisis, ActionCrisisFollowup
 from actions.forms import ValidateInterviewForm
 from bot.crisis import ACUTE, CONCERN, assess
 from bot.crisis.followup import NO, YES, reply
 from bot.nlp.crisis_guard import CrisisGuard, guarded_intent
-from bot.settings import DATA_DIR, ROOT
+from bot.settings import DATA_DIR
+from tests.support.rasa_actions import domain
 
 CRISIS_DATA = Path(__file__).parent / "data" / "crisis"
 NUMBER = "0800 111 0 111"
@@ -139,19 +137,6 @@ def test_followup_replies():
 
 
 # --- the action server -------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def domain() -> dict:
-    return Domain.load(str(ROOT / "domain")).as_dict()
-
-
-@pytest.fixture()
-def action_store(db_url, monkeypatch):
-    monkeypatch.setenv("LWIW_DATABASE_URL", db_url)
-    common.store.cache_clear()
-    yield common.store()
-    common.store.cache_clear()
-
 
 def tracker(text: str, slots: dict, intent: str = "crisis", parse: dict | None = None,
             events: list | None = None, active_loop: str | None = None) -> Tracker:
