@@ -28,6 +28,21 @@ def _set_after_last_message(tracker: Tracker, slot: str) -> bool:
     return False
 
 
+def _set_in_previous_turn(tracker: Tracker, slot: str) -> bool:
+    """Whether `slot` got a value in the turn before the person's latest message: only the
+    very next message answers the crisis question (after "hallo" and the welcome, a "ja"
+    is a consent again)."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return False
+        elif users_seen == 1 and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value") is not None
+    return False
+
+
 def crisis_turn(tracker: Tracker, assessment: dict | None) -> Turn:
     return crisis_dialogue.respond(
         store(), tracker.sender_id, assessment, tracker.get_slot("crisis_level"),
@@ -40,6 +55,8 @@ def followup_turn(tracker: Tracker) -> Turn | None:
     waiting = tracker.get_slot("crisis_followup")
     if not waiting or _set_after_last_message(tracker, "crisis_followup"):
         return None
+    if not _set_in_previous_turn(tracker, "crisis_followup"):
+        return Turn(slots={"crisis_followup": None})      # another turn came between
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "crisis":
         return None          # a new crisis message: action_crisis escalates

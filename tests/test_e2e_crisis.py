@@ -205,3 +205,17 @@ def test_export_holds_no_crisis_text(assistant, chat):
         assert "Last" not in document and "besser dran" not in document
         assert "Krisenhinweis" not in document
     assert ANSWER in html
+
+
+def test_only_the_next_message_answers_the_crisis_question(assistant, chat):
+    """After the caring question, "hallo" and the welcome come between: the "ja" that follows
+    is the consent, not a yes to the crisis question."""
+    concern = chat.send(CONCERN)
+    assert QUESTION in Chat.texts(concern)
+    welcome = chat.send("hallo")
+    assert NUMBER not in Chat.texts(welcome)
+    consent = chat.send("/affirm")
+    assert ESCALATED not in Chat.texts(consent)
+    conversation = assistant.store.get_conversation(chat.sender)
+    assert conversation is not None and conversation.consent_given is True
+    assert [m.level for m in assistant.store.crisis_markers(chat.sender)] == ["concern"]
