@@ -20,7 +20,7 @@ CONCERN = "concern"
 LEVELS = (ACUTE, CONCERN)
 # the classifier alone makes a message a concern above this probability (chosen on the
 # development part of tests/data/crisis; bench/crisis_eval.py)
-CLASSIFIER_THRESHOLD = 0.9
+CLASSIFIER_THRESHOLD = 0.92
 # the intent classifier's own "crisis" counts when this classifier agrees at least this much
 INTENT_AGREEMENT = 0.75
 MAX_CHARS = 4000
