@@ -18,29 +18,16 @@ def _source(tracker: Tracker) -> str:
     return "staff_chat" if conversation is not None and conversation.with_staff else "chat"
 
 
-def _set_after_last_message(tracker: Tracker, slot: str) -> bool:
-    """Whether `slot` was set after the person's latest message (in this very turn)."""
+def _last_set(tracker: Tracker, slot: str) -> tuple[int, object]:
+    """How many of the person's messages came after `slot` was last set (0: it was set in
+    this very turn), and the value it got; (-1, None) when it was never set."""
+    messages_after = 0
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("name") == slot:
-            return True
-    return False
-
-
-def _set_in_previous_turn(tracker: Tracker, slot: str) -> bool:
-    """Whether `slot` got a value in the turn before the person's latest message: only the
-    very next message answers the crisis question (after "hallo" and the welcome, a "ja"
-    is a consent again)."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            users_seen += 1
-            if users_seen == 2:
-                return False
-        elif users_seen == 1 and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value") is not None
-    return False
+            messages_after += 1
+        elif event.get("event") == "slot" and event.get("name") == slot:
+            return messages_after, event.get("value")
+    return -1, None
 
 
 def crisis_turn(tracker: Tracker, assessment: dict | None) -> Turn:
@@ -53,10 +40,15 @@ def crisis_turn(tracker: Tracker, assessment: dict | None) -> Turn:
 def followup_turn(tracker: Tracker) -> Turn | None:
     """The turn for a reply to the crisis question (or an insistence), or None."""
     waiting = tracker.get_slot("crisis_followup")
-    if not waiting or _set_after_last_message(tracker, "crisis_followup"):
+    if not waiting:
         return None
-    if not _set_in_previous_turn(tracker, "crisis_followup"):
-        return Turn(slots={"crisis_followup": None})      # another turn came between
+    messages_after, value = _last_set(tracker, "crisis_followup")
+    if messages_after == 0:
+        return None          # asked in this very turn: the answer is still to come
+    if messages_after != 1 or value is None:
+        # only the very next message answers the question (after "hallo" and the
+        # welcome, a "ja" is a consent again)
+        return Turn(slots={"crisis_followup": None})
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "crisis":
         return None          # a new crisis message: action_crisis escalates
@@ -70,8 +62,8 @@ def followup_turn(tracker: Tracker) -> Turn | None:
 
 def question_pending(tracker: Tracker) -> bool:
     """The caring question was asked in this turn: the form does not ask its own now."""
-    return tracker.get_slot("crisis_followup") == "concern" and _set_after_last_message(
-        tracker, "crisis_followup")
+    return tracker.get_slot("crisis_followup") == "concern" and _last_set(
+        tracker, "crisis_followup")[0] == 0
 
 
 def checked_answer(tracker: Tracker, value: object,
@@ -80,10 +72,12 @@ def checked_answer(tracker: Tracker, value: object,
     answers with help and the value is not taken."""
     if not isinstance(value, str) or value.startswith("__"):
         return None
-    parsed = tracker.latest_message.get("crisis")
-    assessment = parsed or (assess(value).as_dict() if assess(value) else None)
+    assessment = tracker.latest_message.get("crisis")
     if assessment is None:
-        return None
+        found = assess(value)
+        if found is None:
+            return None
+        assessment = found.as_dict()
     turn = crisis_turn(tracker, assessment)
     dispatch(turn, dispatcher)
     return turn

@@ -1,11 +1,12 @@
 """The crisis layer: every message, in every state, is assessed before a form may take it
 as an answer (DESIGN.md § 3, "Crisis comes before everything").
 
-Two opinions: the lexicon (data/crisis/signals.yml: patterns per category with idioms and
-exclusions) names the category and so the level; the dedicated classifier
-(bot/crisis/classifier.py) catches indirect phrasings no pattern names, and counts as a
-concern. The Rasa NLU component (bot/nlp/crisis_guard.py) and the action server's answer
-checks both call `assess`, so the same message gets the same answer on every path.
+Two opinions on the message normalised once: the lexicon (data/crisis/signals.yml:
+patterns per category with idioms and exclusions) names the category and so the level; the
+dedicated classifiers (bot/crisis/classifier.py) catch indirect phrasings no pattern names
+and guess their category, which then sets the level. The Rasa NLU component
+(bot/nlp/crisis_guard.py) and the action server's answer checks both call `assess`, so the
+same message gets the same answer on every path.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bot.crisis.lexicon import lexicon
 
 ACUTE = "acute"
 CONCERN = "concern"
-LEVELS = (ACUTE, CONCERN)
 # the classifier alone makes a message a concern above this probability (chosen on the
 # development part of tests/data/crisis; bench/crisis_eval.py)
 CLASSIFIER_THRESHOLD = 0.92
@@ -29,7 +29,8 @@ MAX_CHARS = 4000
 @dataclass(frozen=True)
 class Assessment:
     level: str                       # "acute" or "concern"
-    categories: tuple[str, ...]      # from the lexicon; ("classifier",) when only it fired
+    # from the lexicon; (guessed category, "classifier") when only the classifier fired
+    categories: tuple[str, ...]
     probability: float
 
     def as_dict(self) -> dict:
@@ -44,8 +45,9 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     if not text.strip():
         return None
     words = lexicon()
-    categories = tuple(dict.fromkeys(s.category for s in words.signals(text)))
-    probability = classifier.probability(text)
+    normal = words.normalised(text)
+    categories = tuple(dict.fromkeys(s.category for s in words.signals_in(normal)))
+    probability = classifier.probability(normal)
     if categories:
         level = ACUTE if any(words.levels[c] == ACUTE for c in categories) else CONCERN
         return Assessment(level, categories, probability)
@@ -53,7 +55,7 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
             intent_says_crisis and probability >= INTENT_AGREEMENT):
         # the classifier's category decides the level and which help fits (a third
         # person, violence); "classifier" marks that no pattern named it
-        guessed = classifier.category(text)
+        guessed = classifier.category(normal)
         return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"),
                           probability)
     return None

@@ -1,11 +1,13 @@
-"""A dedicated binary crisis classifier: logistic regression over word and character n-grams
-of the normalised message, trained on its own data (data/crisis/training.yml) plus the NLU
-examples (crisis examples as positives, every other intent as negatives).
+"""The crisis layer's own classifiers: logistic regression over word and character n-grams
+of the normalised message (the lexicon's normalisation: folded, dialect spellings mapped,
+idioms blanked), trained on its own data (data/crisis/training.yml, data/crisis/written/)
+plus the NLU examples (crisis examples as positives, every other intent as negatives). One
+model says whether a message is a crisis, a second one which category it is.
 
 It is the second opinion beside the lexicon: it catches indirect phrasings no pattern
-names. Training takes about a second, so every process trains it once on first use from
-the data in the repository (deterministic: fixed seed, sorted input); no model file to
-keep in step with the data.
+names. Training takes some seconds, so the trained models are cached in build/crisis/ under
+a hash of everything they are made from (deterministic: fixed seed, sorted input);
+`lwiw build` makes the cache, every process loads it.
 """
 
 from __future__ import annotations
@@ -73,19 +75,13 @@ def training_examples() -> list[Example]:
     return own + _nlu_examples()
 
 
-def normalised(text: str) -> str:
-    """The text as the lexicon sees it: folded, dialect and typo spellings mapped to the
-    standard word, idioms blanked ("ik lach mi dood" reads like plain German)."""
-    return lexicon().normalised(text)
-
-
 def build_pipeline() -> Pipeline:
     """Words and word pairs, and character 2–6-grams across word boundaries (typos, dialect,
-    compounds, "mit'n"), on the normalised text; balanced classes (few crisis examples)."""
+    compounds, "mit'n"), of the normalised text; balanced classes (few crisis examples)."""
     return make_pipeline(
         make_union(
-            TfidfVectorizer(preprocessor=normalised, ngram_range=(1, 2), sublinear_tf=True),
-            TfidfVectorizer(preprocessor=normalised, analyzer="char", ngram_range=(2, 6),
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+            TfidfVectorizer(analyzer="char", ngram_range=(2, 6),
                             sublinear_tf=True, max_features=300_000),
         ),
         LogisticRegression(C=30.0, class_weight="balanced", max_iter=5000, random_state=7),
@@ -94,12 +90,13 @@ def build_pipeline() -> Pipeline:
 
 def train(examples: list[Example]) -> Models:
     ordered = sorted(examples, key=lambda e: (e.text, e.crisis, e.category or ""))
+    normalised = lexicon().normalised
     crisis = build_pipeline()
-    crisis.fit([e.text for e in ordered], [int(e.crisis) for e in ordered])
+    crisis.fit([normalised(e.text) for e in ordered], [int(e.crisis) for e in ordered])
     known = [e for e in ordered if e.crisis and e.category]
     category = build_pipeline()
     category.set_params(logisticregression__class_weight=None)
-    category.fit([e.text for e in known], [e.category for e in known])
+    category.fit([normalised(e.text) for e in known], [e.category for e in known])
     return Models(crisis, category)
 
 
@@ -139,11 +136,13 @@ def model() -> Models:
     return trained
 
 
-def probability(text: str) -> float:
-    """How likely the message is a crisis message, 0–1."""
-    return float(model().crisis.predict_proba([text or ""])[0][1])
+def probability(normal: str) -> float:
+    """How likely a message is a crisis message, 0–1; `normal`: the message as
+    `lexicon().normalised` gives it."""
+    return float(model().crisis.predict_proba([normal])[0][1])
 
 
-def category(text: str) -> str:
-    """The most likely category of a crisis message (for one the lexicon does not name)."""
-    return str(model().category.predict([text or ""])[0])
+def category(normal: str) -> str:
+    """The most likely category of a crisis message (for one the lexicon does not name);
+    `normal` as for `probability`."""
+    return str(model().category.predict([normal])[0])

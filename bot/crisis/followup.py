@@ -20,7 +20,7 @@ _YES = re.compile(
     r"immer wieder|ab und (zu|an)|stimmt|genau|doch|wirklich|ja doch|sehr oft|"
     r"ich denke (schon |oft |manchmal |standig |jeden tag )?(daran|dran|druber))\b")
 _NO = re.compile(
-    r"^\W*(nein+|nee+|ne|no|no+|nicht wirklich|eher nicht|nie|niemals|auf keinen fall|"
+    r"^\W*(nein+|nee+|ne|no+|nicht wirklich|eher nicht|nie|niemals|auf keinen fall|"
     r"gar nicht|nein danke|ne danke|keineswegs)\W*(,? ?(danke|alles (gut|ok|okay))\W*)?$")
 
 

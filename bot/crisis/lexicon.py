@@ -43,7 +43,10 @@ class Lexicon:
 
     def signals(self, text: str) -> list[Signal]:
         """Every category pattern that matches and is not cancelled in its sentence."""
-        normal = self.normalised(text)
+        return self.signals_in(self.normalised(text))
+
+    def signals_in(self, normal: str) -> list[Signal]:
+        """`signals` of a text already normalised (`normalised`)."""
         found: list[Signal] = []
         for category, patterns in self.categories.items():
             for pattern in patterns:

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "’": "'", "`": "'",
                        "´": "'", "“": '"', "„": '"', "”": '"'})
 _DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)|^(ae|oe|ue)")
-_WORD = re.compile(r"[a-z0-9'-]+|[^a-z0-9'\s-]")
 _REPEATED = re.compile(r"([a-z])\1{2,}")
 
 

@@ -20,7 +20,6 @@ from bot.dialogue.conversation import knowledge_text
 from bot.storage.models import utcnow
 from bot.storage.repository import Store
 
-SLOTS = ("crisis_level", "crisis_followup", "crisis_pending")
 THIRD_PERSON = "third_person"
 DANGER_FROM_OTHERS = "danger_from_others"
 
