@@ -3,6 +3,8 @@ the check every form runs before it may take a message as an answer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -30,15 +32,39 @@ def _last_set(tracker: Tracker, slot: str) -> tuple[int, object]:
     return -1, None
 
 
+# form slots that take the person's own words (a held message can become their answer)
+_FREE_TEXT_SLOTS = ("urgent_text", "item_decision", "item_correction")
+
+
+def _free_text_slot(tracker: Tracker) -> str | None:
+    slot = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+    if slot and (slot.startswith("answer_") or slot in _FREE_TEXT_SLOTS):
+        return slot
+    return None
+
+
 def crisis_turn(tracker: Tracker, assessment: dict | None) -> Turn:
     return crisis_dialogue.respond(
         store(), tracker.sender_id, assessment, tracker.get_slot("crisis_level"),
         easy(tracker), bool(tracker.get_slot("consent")), text_of(tracker),
-        tracker.get_slot("crisis_pending"), _source(tracker))
+        tracker.get_slot("crisis_pending"), _source(tracker), held=_free_text_slot(tracker))
 
 
-def followup_turn(tracker: Tracker) -> Turn | None:
-    """The turn for a reply to the crisis question (or an insistence), or None."""
+@dataclass
+class FollowUp:
+    turn: Turn
+    # (form slot, the message it waited for): a "no" released an answer the layer held
+    released: tuple[str, str] | None = None
+
+
+def _previous_message(tracker: Tracker) -> str | None:
+    """The person's message before the latest one (the one the question was about)."""
+    texts = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return texts[-2] if len(texts) >= 2 else None
+
+
+def followup_turn(tracker: Tracker) -> FollowUp | None:
+    """The reply to the crisis question (or an insistence), or None."""
     waiting = tracker.get_slot("crisis_followup")
     if not waiting:
         return None
@@ -47,17 +73,20 @@ def followup_turn(tracker: Tracker) -> Turn | None:
         return None          # asked in this very turn: the answer is still to come
     if messages_after != 1 or value is None:
         # only the very next message answers the question (after "hallo" and the
-        # welcome, a "ja" is a consent again)
-        return Turn(slots={"crisis_followup": None})
+        # welcome, a "ja" is a consent again); an answer held for it stays unsaid
+        return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "crisis":
         return None          # a new crisis message: action_crisis escalates
     answer = reply(text_of(tracker), intent, question_asked=waiting == "concern")
     if answer is None:
-        return Turn(slots={"crisis_followup": None})
-    return crisis_dialogue.follow_up(
+        return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
+    turn = crisis_dialogue.follow_up(
         store(), tracker.sender_id, answer, easy(tracker), bool(tracker.get_slot("consent")),
         text_of(tracker), tracker.get_slot("crisis_pending"), _source(tracker))
+    slot = crisis_dialogue.held_answer(answer, tracker.get_slot("crisis_held"))
+    held_text = _previous_message(tracker) if slot else None
+    return FollowUp(turn, (slot, held_text) if slot and held_text else None)
 
 
 def question_pending(tracker: Tracker) -> bool:
@@ -66,11 +95,12 @@ def question_pending(tracker: Tracker) -> bool:
         tracker, "crisis_followup")[0] == 0
 
 
-def checked_answer(tracker: Tracker, value: object,
-                   dispatcher: CollectingDispatcher) -> Turn | None:
+def checked_answer(tracker: Tracker, value: object, dispatcher: CollectingDispatcher,
+                   released: bool = False) -> Turn | None:
     """Before a form stores free text: the crisis check (whatever the NLU said). A crisis
-    answers with help and the value is not taken."""
-    if not isinstance(value, str) or value.startswith("__"):
+    answers with help and the value is not taken. `released`: the person said "no" to the
+    question about this very message, which is an answer now."""
+    if released or not isinstance(value, str) or value.startswith("__"):
         return None
     assessment = tracker.latest_message.get("crisis")
     if assessment is None:
@@ -98,7 +128,8 @@ class ActionCrisisFollowup(Action):
         return "action_crisis_followup"
 
     async def run(self, dispatcher, tracker, domain) -> list:
-        turn = followup_turn(tracker) or Turn(slots={"crisis_followup": None})
+        followup = followup_turn(tracker)
+        turn = followup.turn if followup else Turn(slots={"crisis_followup": None})
         if not turn.replies and tracker.get_slot("stage") != "new":
             turn.say("utter_default")       # at "new" the welcome follows
         return events(turn, dispatcher)

@@ -35,14 +35,22 @@ class _RepairingValidation(FormValidationAction):
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> list:
         followup = followup_turn(tracker)
-        if followup is not None and followup.replies:
+        if followup is not None and followup.turn.replies:
             # the message answers the crisis question: it is no answer to the form, whose
-            # slots filled from it are emptied again (the form asks its question anew)
-            dispatch(followup, dispatcher)
+            # slots filled from it are emptied again (the form asks its question anew) —
+            # unless it was a "no" about a message the layer held: that is the answer now
+            dispatch(followup.turn, dispatcher)
             filled = [s for s in tracker.slots_to_validate() if s in self.domain_slots(domain)]
-            return [SlotSet(name, None) for name in filled] + [
-                SlotSet(name, value) for name, value in followup.slots.items()]
-        extra = [SlotSet(k, v) for k, v in (followup.slots if followup else {}).items()]
+            answer = {}
+            validator = getattr(self, f"validate_{followup.released[0]}", None) \
+                if followup.released else None
+            if validator is not None:
+                answer = validator(followup.released[1], dispatcher, tracker, domain,
+                                   released=True)
+            return [SlotSet(name, None) for name in filled if name not in answer] + [
+                SlotSet(name, value) for name, value in {**followup.turn.slots,
+                                                         **answer}.items()]
+        extra = [SlotSet(k, v) for k, v in (followup.turn.slots if followup else {}).items()]
         return extra + await self._validated(dispatcher, tracker, domain)
 
     async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -103,8 +111,9 @@ class ValidateOnboardingForm(_RepairingValidation):
         return {"easy_language": value is True}
 
     def validate_urgent_text(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        crisis = checked_answer(tracker, value, dispatcher)
+                             tracker: Tracker, domain: DomainDict,
+                             released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "urgent_text": None}
         turn = conversation.urgent_need(store(), tracker.sender_id, str(value), easy(tracker),
@@ -124,11 +133,11 @@ class ValidateInterviewForm(_RepairingValidation):
 
 def _question_validator(question_id: str):
     def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 domain: DomainDict) -> dict[str, Any]:
+                 domain: DomainDict, released: bool = False) -> dict[str, Any]:
         if value is None:
             # a slot cleared by an action (resume, go back) is not an answer
             return {}
-        crisis = checked_answer(tracker, value, dispatcher)
+        crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, f"answer_{question_id}": None}
         turn = interview.handle_value(
@@ -181,8 +190,9 @@ class ValidateSummaryForm(_RepairingValidation):
         return ["item_decision"]
 
     def validate_item_decision(self, value: Any, dispatcher: CollectingDispatcher,
-                               tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        crisis = checked_answer(tracker, value, dispatcher)
+                               tracker: Tracker, domain: DomainDict,
+                               released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "item_decision": None}
         turn = summary.decide(store(), tracker.sender_id, tracker.get_slot("current_item"),
@@ -191,8 +201,9 @@ class ValidateSummaryForm(_RepairingValidation):
         return turn.slots
 
     def validate_item_correction(self, value: Any, dispatcher: CollectingDispatcher,
-                                 tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        crisis = checked_answer(tracker, value, dispatcher)
+                                 tracker: Tracker, domain: DomainDict,
+                                 released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "item_correction": None}
         turn = summary.correct(store(), tracker.sender_id, tracker.get_slot("current_item"),

@@ -7,7 +7,9 @@ Rasa with the trained model and the action server, through the REST channel).
 
 End to end, every message is sent as an answer to a guiding question in a conversation of its
 own (after consent, Leichte Sprache "nein", nothing urgent) and counts as caught when the reply
-carries the TelefonSeelsorge number and the message was not stored as an answer.
+carries the TelefonSeelsorge number and the message was not stored as an answer. A hard
+negative that was caught is then answered "nein": where the layer was unsure, its message
+becomes the answer after all ("kept") — the false alarm cost a question, not the answer.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Outcome:
     example: dict
     caught: bool
     level: str | None
+    # the layer was unsure and asked (component); the answer was kept after "nein" (e2e)
+    asked: bool = False
 
 
 def load(part: str) -> list[dict]:
@@ -49,7 +53,8 @@ def component(examples: list[dict]) -> list[Outcome]:
     outcomes = []
     for example in examples:
         result = assess(example["text"])
-        outcomes.append(Outcome(example, result is not None, result.level if result else None))
+        outcomes.append(Outcome(example, result is not None, result.level if result else None,
+                                asked=result is not None and not result.certain))
     return outcomes
 
 
@@ -72,8 +77,11 @@ def report(title: str, outcomes: list[Outcome], errors: bool) -> None:
             print(f"  {name:22s} {hit / len(group):.4f}  {hit}/{len(group)}{extra}")
     recall = len(caught) / len(positives) if positives else 1.0
     precision = len(caught) / (len(caught) + len(false_alarms)) if caught else 0.0
+    asked = sum(o.asked for o in false_alarms)
     print(f"recall {recall:.4f}  precision {precision:.4f}  "
-          f"false alarms on hard negatives {len(false_alarms)}/{len(negatives)}")
+          f"false alarms on hard negatives {len(false_alarms)}/{len(negatives)} "
+          f"(of which {asked} asked, the answer kept on a \"nein\"; "
+          f"decided: {len(false_alarms) - asked})")
     if false_alarms:
         print("  false alarms by kind:",
               dict(Counter(o.example["category"] for o in false_alarms)))
@@ -98,24 +106,30 @@ def end_to_end(examples: list[dict], workers: int = 3) -> list[Outcome]:
         def one(index_example: tuple[int, dict]) -> Outcome:
             index, example = index_example
             sender = f"crisis-eval-{index}"
-            with httpx.Client(timeout=60) as client:
+            with httpx.Client(timeout=60, headers=assistant.headers) as client:
                 def send(text: str) -> list[dict]:
                     response = client.post(f"{assistant.rasa_url}/webhooks/rest/webhook",
                                            json={"sender": sender, "message": text})
                     response.raise_for_status()
                     return response.json()
 
+                def stored() -> bool:
+                    return any(a.text == example["text"]
+                               for a in assistant.store.active_answers(sender))
+
                 for text in ("hallo", "ja", "nein", "nein"):
                     send(text)
                 replies = send(example["text"])
-            said = " ".join(r.get("text") or "" for r in replies)
-            stored = any(a.text == example["text"]
-                         for a in assistant.store.active_answers(sender))
-            if example["label"] != "none" and stored:
-                stored_crises.append(example["text"])
-            caught = CRISIS_NUMBER in said and not stored
-            level = (("concern" if QUESTION in said else "acute") if caught else None)
-            return Outcome(example, caught, level)
+                said = " ".join(r.get("text") or "" for r in replies)
+                caught = CRISIS_NUMBER in said and not stored()
+                if example["label"] != "none" and stored():
+                    stored_crises.append(example["text"])
+                level = (("concern" if QUESTION in said else "acute") if caught else None)
+                kept = False
+                if caught and example["label"] == "none" and level == "concern":
+                    send("nein")
+                    kept = stored()
+            return Outcome(example, caught, level, asked=kept)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(one, enumerate(examples)))

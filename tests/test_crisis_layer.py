@@ -81,28 +81,32 @@ def test_bad_input_is_no_crisis_and_no_error():
         assert assess(text) is None
 
 
-def _figures(part: str) -> tuple[dict[str, float], int]:
+def _figures(part: str) -> tuple[dict[str, float], int, int]:
+    """Recall per level; false alarms the layer decided; false alarms where it asked."""
     examples = yaml.safe_load((CRISIS_DATA / f"{part}.yml").read_text())["examples"]
     recall: dict[str, list[bool]] = {ACUTE: [], CONCERN: []}
-    alarms = 0
+    decided = asked = 0
     for example in examples:
-        caught = assess(example["text"]) is not None
+        found = assess(example["text"])
         if example["label"] == "none":
-            alarms += caught
+            decided += found is not None and found.certain
+            asked += found is not None and not found.certain
         else:
-            recall[example["label"]].append(caught)
-    return {k: sum(v) / len(v) for k, v in recall.items()}, alarms
+            recall[example["label"]].append(found is not None)
+    return {k: sum(v) / len(v) for k, v in recall.items()}, decided, asked
 
 
 def test_development_figures_do_not_fall_back():
     """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
-    recall, alarms = _figures("dev")
-    assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.98 and alarms <= 2
+    recall, decided, asked = _figures("dev")
+    assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
+    assert decided <= 1 and asked <= 13
 
 
 def test_held_out_figures_do_not_fall_back():
-    recall, alarms = _figures("heldout")
-    assert recall[ACUTE] >= 0.85 and recall[CONCERN] >= 0.9 and alarms <= 3
+    recall, decided, asked = _figures("heldout")
+    assert recall[ACUTE] >= 0.95 and recall[CONCERN] >= 0.98
+    assert decided <= 2 and asked <= 4
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():
@@ -226,3 +230,102 @@ def test_no_to_the_question_outside_forms_is_thanked(action_store):
         "nein", {"crisis_followup": CONCERN, "stage": "done"}, intent="deny", events=events))
     assert messages[0]["response"] == "utter_crisis_concern_no"
     assert slots["crisis_followup"] is None
+
+
+# --- the unsure band: ask, and on a "no" take the answer --------------------------------
+
+UNSURE_TEXT = "irgendwie ist alles grau und ich weiß nicht, wie lange ich das noch mache"
+
+
+def test_the_layer_asks_where_its_classifier_is_unsure(monkeypatch):
+    """The rule around the classifier's probability (the probability itself is fixed here:
+    the real classifier's figures are bench/crisis_cv.py's and bench/crisis_eval.py's)."""
+    from bot.crisis import CLASSIFIER_THRESHOLD, LEXICON_VETO, UNSURE_THRESHOLD, classifier
+
+    def assessed(text: str, probability: float):
+        monkeypatch.setattr(classifier, "probability", lambda normal: probability)
+        return assess(text)
+
+    plain = "ich gehe gern im Stadtpark spazieren"
+    unsure = assessed(plain, (UNSURE_THRESHOLD + CLASSIFIER_THRESHOLD) / 2)
+    assert unsure.level == CONCERN and unsure.certain is False
+    assert "unsure" in unsure.categories and unsure.as_dict()["certain"] is False
+    assert assessed(plain, CLASSIFIER_THRESHOLD).certain is True
+    assert assessed(plain, UNSURE_THRESHOLD - 0.01) is None
+    # a pattern the classifier all but rules out is dropped; otherwise it decides
+    explicit = "ich hab mich heute wieder geritzt"
+    assert assessed(explicit, LEXICON_VETO - 0.01) is None
+    found = assessed(explicit, LEXICON_VETO)
+    assert found.level == ACUTE and found.certain is True
+
+
+def _asked_while_unsure(action_store) -> dict:
+    """The unsure message inside the first guiding question: numbers and the question."""
+    action_store.record_consent("p1", True)
+    messages, slots = run(ActionCrisis(), tracker(
+        UNSURE_TEXT, {"consent": True, "requested_slot": "answer_living"},
+        parse={"level": CONCERN, "categories": ["passive_ideation", "classifier", "unsure"],
+               "certain": False},
+        active_loop="interview_form"))
+    assert NUMBER in messages[0]["text"]
+    assert messages[-1]["response"] == "utter_crisis_concern_question"
+    assert slots["crisis_held"] == "answer_living" and slots["crisis_followup"] == CONCERN
+    assert action_store.active_answers("p1") == []
+    return slots
+
+
+def _reply_in_form(reply_text: str, intent: str, asked: dict):
+    slots = {"consent": True, "requested_slot": "answer_living", "ask_mode": "first",
+             "answer_living": reply_text, **asked}
+    events = [{"event": "user", "text": UNSURE_TEXT},
+              {"event": "slot", "name": "crisis_followup", "value": CONCERN},
+              {"event": "slot", "name": "crisis_held", "value": "answer_living"},
+              {"event": "user", "text": reply_text},
+              {"event": "slot", "name": "answer_living", "value": reply_text}]
+    return run(ValidateInterviewForm(), tracker(reply_text, slots, intent=intent,
+                                                events=events, active_loop="interview_form"))
+
+
+def test_a_no_to_the_unsure_question_takes_the_message_as_the_answer(action_store):
+    asked = _asked_while_unsure(action_store)
+    messages, result = _reply_in_form("nein", "deny", asked)
+    assert messages[0]["response"] == "utter_crisis_concern_no"
+    assert [a.text for a in action_store.active_answers("p1")] == [UNSURE_TEXT]
+    assert result["crisis_held"] is None and result["crisis_followup"] is None
+    # noted like any answer; the form goes on with "Gibt es noch mehr?"
+    assert messages[-1]["response"] == "utter_answer_noted"
+    assert result["answer_living"] is None and result["ask_mode"] == "more"
+    # the marker stays: a counsellor may still want to ask
+    assert [m.level for m in action_store.crisis_markers("p1")] == [CONCERN]
+
+
+def test_a_yes_to_the_unsure_question_escalates_and_stores_nothing(action_store):
+    asked = _asked_while_unsure(action_store)
+    messages, result = _reply_in_form("ja, schon", "affirm", asked)
+    assert messages[0]["response"] == "utter_crisis_escalated"
+    assert result["answer_living"] is None and result["crisis_held"] is None
+    assert result["crisis_level"] == ACUTE
+    assert action_store.active_answers("p1") == []
+
+
+def test_a_no_after_a_certain_concern_takes_nothing(action_store):
+    """Only the unsure band holds an answer: a message the layer was sure of stays out."""
+    action_store.record_consent("p1", True)
+    _, asked = run(ActionCrisis(), tracker(
+        "ich bin allen nur eine Last, ohne mich wären sie besser dran",
+        {"consent": True, "requested_slot": "answer_living"},
+        parse={"level": CONCERN, "categories": ["hopelessness_burden"]},
+        active_loop="interview_form"))
+    assert asked["crisis_held"] is None
+    messages, result = _reply_in_form("nein", "deny", asked)
+    assert messages[0]["response"] == "utter_crisis_concern_no"
+    assert action_store.active_answers("p1") == [] and result["answer_living"] is None
+
+
+def test_only_a_free_text_question_holds_an_answer(action_store):
+    """At consent or a yes/no question the unsure message is no answer to hold."""
+    _, slots = run(ActionCrisis(), tracker(
+        UNSURE_TEXT, {"requested_slot": "consent"},
+        parse={"level": CONCERN, "categories": ["classifier", "unsure"], "certain": False},
+        active_loop="onboarding_form"))
+    assert slots["crisis_followup"] == CONCERN and slots["crisis_held"] is None

@@ -116,6 +116,47 @@ def test_acute_message_in_every_state_brings_help_and_is_not_stored(assistant, c
     no_crisis_answer(assistant, chat, ACUTE)
 
 
+# messages the crisis layer is unsure about (its classifier between the two thresholds):
+# the test takes those the trained classifier puts into that band
+MAYBE = ["ich hab keine Kraft mehr für gar nichts",
+         "am liebsten würde ich mich unter der Decke verkriechen und nie wieder rauskommen",
+         "mein leben ist grad echt ein scherbenhaufen",
+         "Wohnen möchte ich allein, aber ehrlich gesagt weiß ich nicht, ob ich das noch erlebe"]
+
+
+def unsure_messages() -> list[str]:
+    from bot.crisis import assess
+
+    unsure = [text for text in MAYBE if (found := assess(text)) and not found.certain]
+    assert unsure, "none of the examples is in the unsure band any more: choose others"
+    return unsure
+
+
+@pytest.mark.parametrize("state", ["question living", "more answers"])
+def test_unsure_asks_and_a_no_keeps_the_answer(assistant, chat, state):
+    text = unsure_messages()[0]
+    STATES[state](chat)
+    asked = chat.send(text)
+    assert NUMBER in Chat.texts(asked) and QUESTION in Chat.texts(asked)
+    no_crisis_answer(assistant, chat, text)
+    no = chat.send("/deny")
+    assert "Danke für Ihre Antwort" in Chat.texts(no)
+    stored = [a.text for a in assistant.store.active_answers(chat.sender)]
+    assert text in stored and "/deny" not in stored and "nein" not in stored
+    # the conversation goes on with the question's "anything else?"
+    assert chat.send("/deny")
+
+
+@pytest.mark.parametrize("state", ["question living", "read-back correction"])
+def test_unsure_then_yes_escalates_and_keeps_nothing(assistant, chat, state):
+    text = unsure_messages()[-1]
+    STATES[state](chat)
+    chat.send(text)
+    yes = chat.send("/affirm")
+    assert ESCALATED in Chat.texts(yes) and NUMBER in Chat.texts(yes)
+    no_crisis_answer(assistant, chat, text)
+
+
 @pytest.mark.parametrize("state", ["first message", "consent", "question living",
                                    "more answers", "read-back", "summary done"])
 def test_concern_asks_once_and_a_yes_escalates(assistant, chat, state):

@@ -4,9 +4,16 @@ as an answer (DESIGN.md § 3, "Crisis comes before everything").
 Two opinions on the message normalised once: the lexicon (data/crisis/signals.yml:
 patterns per category with idioms and exclusions) names the category and so the level; the
 dedicated classifiers (bot/crisis/classifier.py) catch indirect phrasings no pattern names
-and guess their category, which then sets the level. The Rasa NLU component
-(bot/nlp/crisis_guard.py) and the action server's answer checks both call `assess`, so the
-same message gets the same answer on every path.
+and guess their category, which then sets the level. A lexicon match the classifier all but
+rules out (a scar told as long past, a read-back correction quoting the words) is dropped.
+
+Between "surely not" and "surely" lies a band where the classifier is unsure. There the
+assistant does what a counsellor does: it gives the numbers and asks the direct question
+(`certain` False). A "no" takes the message as the answer it was meant to be — so a false
+alarm costs one question and loses nothing, and the band can reach far down for recall.
+
+The Rasa NLU component (bot/nlp/crisis_guard.py) and the action server's answer checks
+both call `assess`, so the same message gets the same answer on every path.
 """
 
 from __future__ import annotations
@@ -18,9 +25,13 @@ from bot.crisis.lexicon import lexicon
 
 ACUTE = "acute"
 CONCERN = "concern"
-# the classifier alone makes a message a concern above this probability (chosen on the
-# development part of tests/data/crisis; bench/crisis_eval.py)
+# the classifier alone makes a message a crisis above this probability; from UNSURE_THRESHOLD
+# on it asks (chosen by leave-one-writer-out figures, bench/crisis_cv.py, and the development
+# part of tests/data/crisis, bench/crisis_eval.py)
 CLASSIFIER_THRESHOLD = 0.92
+UNSURE_THRESHOLD = 0.6
+# a lexicon match counts unless the classifier is this sure it is everyday language
+LEXICON_VETO = 0.1
 # the intent classifier's own "crisis" counts when this classifier agrees at least this much
 INTENT_AGREEMENT = 0.75
 MAX_CHARS = 4000
@@ -32,10 +43,12 @@ class Assessment:
     # from the lexicon; (guessed category, "classifier") when only the classifier fired
     categories: tuple[str, ...]
     probability: float
+    # False in the band where the classifier is unsure: ask, and on a "no" take the answer
+    certain: bool = True
 
     def as_dict(self) -> dict:
         return {"level": self.level, "categories": list(self.categories),
-                "probability": round(self.probability, 4)}
+                "probability": round(self.probability, 4), "certain": self.certain}
 
 
 def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
@@ -48,7 +61,7 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     normal = words.normalised(text)
     categories = tuple(dict.fromkeys(s.category for s in words.signals_in(normal)))
     probability = classifier.probability(normal)
-    if categories:
+    if categories and probability >= LEXICON_VETO:
         level = ACUTE if any(words.levels[c] == ACUTE for c in categories) else CONCERN
         return Assessment(level, categories, probability)
     if probability >= CLASSIFIER_THRESHOLD or (
@@ -58,4 +71,8 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
         guessed = classifier.category(normal)
         return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"),
                           probability)
+    if probability >= UNSURE_THRESHOLD:
+        guessed = classifier.category(normal)
+        return Assessment(CONCERN, (guessed, "classifier", "unsure"), probability,
+                          certain=False)
     return None

@@ -5,7 +5,8 @@ repetition, and a crisis marker (time and level) for the staff — never an answ
 Slots: `crisis_level` (the highest level this conversation reached), `crisis_followup`
 ("concern": the question waits for its answer; "acute": the numbers were just given),
 `crisis_pending` (markers of a conversation without consent yet, written when consent is
-given; nothing is stored without consent).
+given; nothing is stored without consent), `crisis_held` (the form slot whose answer waits:
+the crisis layer was unsure, and a "no" to its question makes the message that answer).
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ def _mark(store: Store, sender_id: str, level: str, categories: list[str], conse
 def respond(store: Store, sender_id: str, assessment: dict | None, previous_level: str | None,
             easy: bool, consent: bool, text: str, pending: list | None = None,
             source: str = "chat", today: date | None = None,
-            clock: Callable[[], datetime] = utcnow) -> Turn:
-    """The answer to a message the crisis layer assessed; a repetition escalates."""
+            clock: Callable[[], datetime] = utcnow, held: str | None = None) -> Turn:
+    """The answer to a message the crisis layer assessed; a repetition escalates. `held`:
+    the form slot the message may answer, kept while the layer is unsure (the question
+    asked decides)."""
     assessment = assessment or {"level": ACUTE, "categories": []}
     categories = list(assessment.get("categories") or [])
     level = ACUTE if previous_level or assessment.get("level") != CONCERN else CONCERN
@@ -61,9 +64,11 @@ def respond(store: Store, sender_id: str, assessment: dict | None, previous_leve
         turn.say("utter_crisis_concern_question")
     else:
         turn.say("utter_crisis_followup")
+    unsure = assessment.get("certain") is False and level == CONCERN
     turn.slots = {
         "crisis_level": level,
         "crisis_followup": level,
+        "crisis_held": held if unsure else None,
         "crisis_pending": _mark(store, sender_id, level, categories, consent, text, pending,
                                 source, clock),
     }
@@ -77,12 +82,19 @@ def follow_up(store: Store, sender_id: str, answer: str, easy: bool, consent: bo
     if answer == YES:
         turn = Turn().say("utter_crisis_escalated")
         _numbers(turn, [], easy, today).say("utter_crisis_followup")
-        turn.slots = {"crisis_level": ACUTE, "crisis_followup": None,
+        turn.slots = {"crisis_level": ACUTE, "crisis_followup": None, "crisis_held": None,
                       "crisis_pending": _mark(store, sender_id, ACUTE, ["escalated"], consent,
                                               text, pending, source, clock)}
         return turn
     assert answer == NO
-    return Turn(slots={"crisis_followup": None}).say("utter_crisis_concern_no")
+    return Turn(slots={"crisis_followup": None, "crisis_held": None}).say(
+        "utter_crisis_concern_no")
+
+
+def held_answer(answer: str | None, held: str | None) -> str | None:
+    """The form slot whose waiting answer a reply releases: a "no" to the question asked
+    because the layer was unsure."""
+    return held if answer == NO and held else None
 
 
 def record_pending(store: Store, sender_id: str, pending: list | None) -> Turn:
