@@ -1,11 +1,12 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing.
-.PHONY: setup run test lint nlu-eval crisis-eval bench stories
+.PHONY: setup run test lint nlu-eval crisis-eval extraction-eval bench stories
 
 # unit tests whose results could depend on today's date (no Rasa server needed); `make test`
 # runs them a second time under libfaketime with the clock a year ahead
 DATED_TESTS = tests/test_export.py tests/test_profile.py tests/test_next_steps.py \
 	tests/test_extraction.py tests/test_budget.py tests/test_provider_neutral.py \
-	tests/test_interview_logic.py tests/test_staff_console.py tests/test_crisis_markers.py
+	tests/test_interview_logic.py tests/test_staff_console.py tests/test_crisis_markers.py \
+	tests/test_extraction_status.py tests/test_profile_v2.py
 
 setup:
 	@bash scripts/setup.sh
@@ -29,6 +30,12 @@ nlu-eval: setup
 # component and end to end through the REST channel (development and held-out parts)
 crisis-eval: setup
 	.venv/bin/python bench/crisis_eval.py
+
+# extraction beside the words: precision / recall per field and status and the number of
+# twisted items (a status the person did not say), on the development and held-out parts
+# of the gold set (tests/data/extraction/, split once by bench/extraction_split.py)
+extraction-eval: setup
+	.venv/bin/python bench/extraction_eval.py
 
 # latency of the REST channel at 1 and 20 concurrent conversations, with a bare Rasa baseline
 bench: setup

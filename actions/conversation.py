@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import easy, events, store, text_of
+from actions.common import asked_before, easy, events, store, text_of
 from bot.catalogue import QUESTION_IDS
 from bot.dialogue import budget_request, conversation, summary
 
@@ -78,14 +80,17 @@ class ActionPause(_SimpleAction):
     action_name = "action_pause"
 
     def turn(self, tracker):
-        return conversation.pause(store(), tracker.sender_id, tracker.get_slot("consent"))
+        return conversation.pause(store(), tracker.sender_id, tracker.get_slot("consent"),
+                                  tracker.get_slot("resume_code"))
 
 
 class ActionGoodbye(_SimpleAction):
     action_name = "action_goodbye"
 
     def turn(self, tracker):
-        return conversation.goodbye(store(), tracker.sender_id, _slots(tracker))
+        # with the code shown before (at a pause): the same code again, not a new one
+        slots = {**_slots(tracker), "resume_code": tracker.get_slot("resume_code")}
+        return conversation.goodbye(store(), tracker.sender_id, slots)
 
 
 class ActionResume(_SimpleAction):
@@ -93,7 +98,20 @@ class ActionResume(_SimpleAction):
 
     def turn(self, tracker):
         code = next(tracker.get_latest_entity_values("resume_code"), None)
-        return conversation.resume(store(), tracker.sender_id, code, text_of(tracker))
+        return conversation.resume(store(), tracker.sender_id, code, text_of(tracker),
+                                   client_of(tracker))
+
+
+CLIENT_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+def client_of(tracker: Tracker) -> str | None:
+    """The client address's key (bot.resume_codes.address_key) that the web app sends as
+    message metadata with every message holding a resume code, so that failures count
+    per address on this path too. Only the web app can call Rasa (bot/internal_auth.py)."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    value = metadata.get("resume_client") if isinstance(metadata, dict) else None
+    return value if isinstance(value, str) and CLIENT_KEY.match(value) else None
 
 
 class ActionShowProfile(_SimpleAction):
@@ -116,7 +134,10 @@ class ActionDeleteConfirmed(_SimpleAction):
     action_name = "action_delete_confirmed"
 
     def turn(self, tracker):
-        return conversation.confirm_delete(store(), tracker.sender_id)
+        # only a yes to the question "Möchten Sie wirklich alles löschen?" deletes
+        return conversation.confirm_delete(store(), tracker.sender_id,
+                                           asked=asked_before(tracker, "/confirm_delete"),
+                                           consent=tracker.get_slot("consent"))
 
 
 class ActionSummaryStart(_SimpleAction):
@@ -138,4 +159,6 @@ class ActionBudget(_SimpleAction):
     action_name = "action_budget"
 
     def turn(self, tracker):
-        return budget_request.answer(text_of(tracker), easy(tracker))
+        # the last calculation's figures answer a follow-up ("wie viel ist das im Jahr?")
+        return budget_request.answer(text_of(tracker), easy(tracker),
+                                     tracker.get_slot(budget_request.SLOT))

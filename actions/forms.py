@@ -6,14 +6,46 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecutionRejected, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import dispatch, easy, events, store, text_of
+from actions.common import dispatch, easy, events, incoming, store, text_of
 from actions.crisis import checked_answer, followup_turn, question_pending, record_consent_marks
 from bot.catalogue import QUESTION_IDS
-from bot.dialogue import conversation, interview, summary
+from bot.dialogue import Incoming, Turn, conversation, interview, quote, summary, words
+
+# a validator's way to say "this message is not for the form": the form steps back
+# (ActionExecutionRejected) and the rules answer it as a global intent
+REJECT = "__reject__"
+
+
+def repaired(tracker: Tracker) -> set[str]:
+    """The slots whose value the repair below took from an earlier turn (this request's
+    tracker only)."""
+    if not hasattr(tracker, "lwiw_repaired"):
+        tracker.lwiw_repaired = set()
+    return tracker.lwiw_repaired
+
+
+def message_for(tracker: Tracker, slot: str, value: Any, released: bool) -> Incoming:
+    """The message a slot's value came from: the latest one, or only the value's words
+    when it came from an earlier message (a repaired value, or one the crisis layer
+    held)."""
+    message = incoming(tracker)
+    if released or slot in repaired(tracker):
+        return Incoming(text=str(value) if not str(value).startswith("__") else "",
+                        source=message.source)
+    return message
+
+
+def _result(turn: Turn, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+    """A validator's slots from a Turn; a rejected message says nothing here and leaves
+    the form's `slot` empty (its words were no value for it)."""
+    if turn.reject:
+        return {**turn.slots, slot: None, REJECT: True}
+    dispatch(turn, dispatcher)
+    return dict(turn.slots)
 
 
 class _RepairingValidation(FormValidationAction):
@@ -47,11 +79,19 @@ class _RepairingValidation(FormValidationAction):
             if validator is not None:
                 answer = validator(followup.released[1], dispatcher, tracker, domain,
                                    released=True)
-            return [SlotSet(name, None) for name in filled if name not in answer] + [
+            return self._rejection([SlotSet(name, None) for name in filled
+                                    if name not in answer] + [
                 SlotSet(name, value) for name, value in {**followup.turn.slots,
-                                                         **answer}.items()]
+                                                         **answer}.items()])
         extra = [SlotSet(k, v) for k, v in (followup.turn.slots if followup else {}).items()]
-        return extra + await self._validated(dispatcher, tracker, domain)
+        return self._rejection(extra + await self._validated(dispatcher, tracker, domain))
+
+    def _rejection(self, events: list) -> list:
+        """A validator that returned REJECT: the form steps back for the rules."""
+        kept = [e for e in events if not (e.get("event") == "slot" and e.get("name") == REJECT)]
+        if len(kept) < len(events):
+            kept.append(ActionExecutionRejected(self.form_name()))
+        return kept
 
     async def _validated(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: DomainDict) -> list:
@@ -64,6 +104,8 @@ class _RepairingValidation(FormValidationAction):
                     and self.unvalidated(slot, value, tracker):
                 # a candidate like the ones Rasa appends after the person's message
                 tracker.events.append({"event": "slot", "name": slot, "value": value})
+                # its value came from an earlier message, not from the latest one
+                repaired(tracker).add(slot)
         return await super().get_validation_events(dispatcher, tracker, domain)
 
 
@@ -116,6 +158,9 @@ class ValidateOnboardingForm(_RepairingValidation):
         crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "urgent_text": None}
+        intent = message_for(tracker, "urgent_text", value, released).intent
+        if intent == "deny" or words.nothing_urgent(str(value)):
+            return _result(conversation.no_urgent_need(), dispatcher, "urgent_text")
         turn = conversation.urgent_need(store(), tracker.sender_id, str(value), easy(tracker),
                                         tracker.get_slot("consent"))
         dispatch(turn, dispatcher)
@@ -140,12 +185,14 @@ def _question_validator(question_id: str):
         crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, f"answer_{question_id}": None}
+        message = message_for(tracker, f"answer_{question_id}", value, released)
         turn = interview.handle_value(
             store(), tracker.sender_id, question_id, str(value), tracker.get_slot("ask_mode"),
-            bool(tracker.get_slot("consent")),
+            bool(tracker.get_slot("consent")), message=message, easy=easy(tracker),
+            states={f"answer_{q}": tracker.get_slot(f"answer_{q}") for q in QUESTION_IDS},
+            reoffered=tracker.get_slot("reoffered") or [],
         )
-        dispatch(turn, dispatcher)
-        return turn.slots
+        return _result(turn, dispatcher, f"answer_{question_id}")
 
     validate.__name__ = f"validate_answer_{question_id}"
     return validate
@@ -165,7 +212,8 @@ class _AskQuestion(Action):
                   domain: DomainDict) -> list:
         if question_pending(tracker):
             return []       # the crisis question waits for its answer
-        return events(interview.ask(self.question_id, tracker.get_slot("ask_mode")), dispatcher)
+        return events(interview.ask(self.question_id, tracker.get_slot("ask_mode"), store(),
+                                    tracker.sender_id), dispatcher)
 
 
 # one ask action per question (Rasa looks them up by name)
@@ -195,10 +243,10 @@ class ValidateSummaryForm(_RepairingValidation):
         crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "item_decision": None}
-        turn = summary.decide(store(), tracker.sender_id, tracker.get_slot("current_item"),
-                              str(value))
-        dispatch(turn, dispatcher)
-        return turn.slots
+        turn = summary.decide_message(store(), tracker.sender_id,
+                                      tracker.get_slot("current_item"), str(value),
+                                      message_for(tracker, "item_decision", value, released))
+        return _result(turn, dispatcher, "item_decision")
 
     def validate_item_correction(self, value: Any, dispatcher: CollectingDispatcher,
                                  tracker: Tracker, domain: DomainDict,
@@ -206,10 +254,10 @@ class ValidateSummaryForm(_RepairingValidation):
         crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
             return {**crisis.slots, "item_correction": None}
+        message = message_for(tracker, "item_correction", value, released)
         turn = summary.correct(store(), tracker.sender_id, tracker.get_slot("current_item"),
-                               str(value))
-        dispatch(turn, dispatcher)
-        return turn.slots
+                               str(value), message)
+        return _result(turn, dispatcher, "item_correction")
 
 
 class ActionAskItemDecision(Action):
@@ -219,8 +267,8 @@ class ActionAskItemDecision(Action):
     async def run(self, dispatcher, tracker, domain) -> list:
         if question_pending(tracker):
             return []       # the crisis question waits for its answer
-        return events(summary.ask_next(store(), tracker.sender_id, easy=easy(tracker)),
-                      dispatcher)
+        return events(summary.ask_next(store(), tracker.sender_id, easy=easy(tracker),
+                                       current=tracker.get_slot("current_item")), dispatcher)
 
 
 class ActionAskItemCorrection(Action):
@@ -230,8 +278,8 @@ class ActionAskItemCorrection(Action):
     async def run(self, dispatcher, tracker, domain) -> list:
         if question_pending(tracker):
             return []       # the crisis question waits for its answer
-        # The correction prompt was already sent with the decision; re-ask after interruptions.
+        # the one prompt for the right words (the decision "ändern" says nothing itself)
         item = summary._current(store(), tracker.sender_id, tracker.get_slot("current_item"))
         text = item.text if item else text_of(tracker)
-        dispatcher.utter_message(response="utter_ask_item_correction", item=text[:300])
+        dispatcher.utter_message(response="utter_ask_item_correction", item=quote(text))
         return []

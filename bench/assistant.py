@@ -3,6 +3,7 @@ a fresh SQLite database, for benchmark and evaluation scripts."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ class RunningAssistant:
     def rasa_url(self) -> str:
         return self.settings.rasa_url
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """What a direct call to Rasa must send (Rasa refuses it otherwise)."""
+        return services.internal_headers(self.settings)
+
 
 @contextmanager
 def running_assistant(base: Path) -> Iterator[RunningAssistant]:
@@ -33,7 +39,7 @@ def running_assistant(base: Path) -> Iterator[RunningAssistant]:
     settings = Settings(
         database_url=f"sqlite:///{base / 'eval.db'}", rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_port=free_port(), rasa_port=rasa_port, web_port=free_port(),
-        web_host="127.0.0.1", retention_days=365,
+        web_host="127.0.0.1", retention_days=365, internal_secret=secrets.token_urlsafe(48),
     )
     upgrade_to_head(settings.database_url)
     endpoints = services.write_endpoints(settings)

@@ -223,6 +223,10 @@ class Person:
         """What the person sends next: the answer to what the bot asks now (None: the bot
         asked nothing the person recognises)."""
         buttons = set(payloads(messages))
+        if last == "confirm all" and "/affirm" in buttons:
+            # "Alle bestätigen" shows the remaining items together and asks once more
+            return "/api/message", {"payload": "/affirm", "label": "Ja, alle stimmen"}, \
+                "confirm the list"
         if "/remove_item" in buttons:                     # the read-back of an item
             if last in ("confirm first item", "confirm all"):
                 return "/api/message", {"payload": "/confirm_all",
@@ -466,7 +470,7 @@ def _event_line(timestamp: float, type_name: str, intent: str | None, action: st
     event = json.loads(data)
     detail = intent or action or ""
     if type_name == "user":
-        detail = f"{intent} {event.get('text', '')[:60]!r}"
+        detail = f"{intent} {(event.get('text') or '')[:60]!r}"
     elif type_name in ("slot", "active_loop"):
         detail = f"{event.get('name')}={event.get('value')!r}"[:120]
     return f"{clock(timestamp)} {type_name} {detail}"

@@ -46,7 +46,8 @@ ANSWERS = [
     "Ich kann gut zuhören und helfe meiner Nachbarin.",
 ]
 FULL_CONVERSATION = ["hallo", "/affirm", "/deny", "nein",
-                     *[m for answer in ANSWERS for m in (answer, "nein")], "/confirm_all"]
+                     *[m for answer in ANSWERS for m in (answer, "nein")], "/confirm_all",
+                     "/affirm"]
 
 BARE_BOT = {
     "config.yml": """recipe: default.v1
@@ -115,11 +116,12 @@ async def _conversation(client: httpx.AsyncClient, url: str, messages: list[str]
 
 
 async def load(url: str, messages: list[str], concurrency: int, rounds: int,
-               think: tuple[float, float] | None = None) -> dict:
+               think: tuple[float, float] | None = None,
+               headers: dict[str, str] | None = None) -> dict:
     """`concurrency` people at a time, each a whole conversation, `rounds` times over;
     latency per message and, per step of the conversation, its median."""
     rng = random.Random(7)
-    async with httpx.AsyncClient(timeout=120) as client:
+    async with httpx.AsyncClient(timeout=120, headers=headers) as client:
         await _conversation(client, url, messages, None, rng)      # warm-up, whole
         started = time.perf_counter()
         results = []
@@ -193,7 +195,8 @@ def main() -> int:
                 for concurrency in levels:
                     for name, (url, messages) in targets.items():
                         rounds = 1 if think else args.rounds
-                        r = asyncio.run(load(url, messages, concurrency, rounds, think))
+                        r = asyncio.run(load(url, messages, concurrency, rounds, think,
+                                             assistant.headers))
                         print(f"{name:32} {mode:14} {concurrency:>4} {r['n']:>5} "
                               f"{r['p50']:>8.1f} {r['p95']:>8.1f} {r['p99']:>8.1f} "
                               f"{r['rate']:>7.1f}", flush=True)

@@ -26,14 +26,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Train if needed and start action server, Rasa and the web app on this machine."""
     from bot import services
     from bot.build import train_if_needed
-    from bot.settings import VAR_DIR
+    from bot.settings import VAR_DIR, private_dir
     from bot.storage.migrate import upgrade_to_head
+    from bot.web.config import check_environment
 
+    check_environment()
     settings = get_settings()
+    private_dir(VAR_DIR)
     upgrade_to_head(settings.database_url)
     model = train_if_needed()
     endpoints = services.write_endpoints(settings)
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     actions = services.start_action_server(settings, VAR_DIR / "actions.log")
     rasa = services.start_rasa(settings, model, endpoints, VAR_DIR / "rasa-stdout.log")
     web = None
@@ -66,7 +68,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     import httpx
 
+    from bot.services import internal_headers
+
     settings = get_settings()
+    headers = internal_headers(settings)
     sender = args.sender or f"cli-{uuid.uuid4().hex[:12]}"
     print(f"Gespräch {sender}. Beenden mit Strg+D.")
     while True:
@@ -75,7 +80,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except EOFError:
             return 0
         reply = httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook",
-                           json={"sender": sender, "message": text}, timeout=60)
+                           json={"sender": sender, "message": text}, headers=headers,
+                           timeout=60)
         for message in reply.json():
             if "text" in message:
                 print(message["text"])

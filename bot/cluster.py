@@ -113,6 +113,11 @@ class ServeConfig:
         return config
 
     def check(self) -> None:
+        from bot.internal_auth import load_internal_secret
+
+        # Rasa and the action server accept only our processes: the production set-up
+        # (not SQLite) must have LWIW_INTERNAL_SECRET; fail here, before anything starts
+        load_internal_secret(self.database_url)
         if len(self.rasa_ports) > 1 and not self.redis_url:
             raise ValueError("several Rasa servers need a shared lock store: set LWIW_REDIS_URL")
         if len(self.rasa_ports) > 1 and self.database_url.startswith("sqlite"):
@@ -364,7 +369,11 @@ def serve(start_timeout: float = 900) -> int:
     # the servers left; with 100 the kernel drops connections, nginx times out connecting
     # and takes the last server out as well.
     os.environ.setdefault("SANIC_BACKLOG", "1024")
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    from bot.settings import private_dir
+    from bot.web.config import check_environment
+
+    private_dir(VAR_DIR)
+    check_environment(VAR_DIR)   # the web app's secret key and proxies, before anything starts
     supervisor = Supervisor(config, VAR_DIR)
 
     def on_signal(*_: object) -> None:
@@ -568,6 +577,7 @@ class LocalCluster:
         env["LWIW_WEB_PORT"] = str(self.web_port or free_port())
         env["LWIW_WEB_HOST"] = "127.0.0.1"
         env["LWIW_SECRET_KEY"] = secrets.token_urlsafe(48)
+        env["LWIW_INTERNAL_SECRET"] = secrets.token_urlsafe(48)
         env["LWIW_RASA_TIMEOUT"] = str(self.rasa_timeout)
         env["LWIW_VAR_DIR"] = str(self.var_dir)
         if self.model:

@@ -52,10 +52,21 @@ def _from_text(slot: str, form: str, not_intents: list[str]) -> dict[str, Any]:
     }
 
 
+def taken_by(spec: dict[str, Any], slot_group: str) -> list[str]:
+    """The global intents whose messages `slot_group`'s free-text mapping still takes."""
+    takes = spec.get("free_text_takes", {}).get(slot_group) or []
+    if takes == "all":
+        return [intent for intent in spec["global_intents"] if intent != "crisis"]
+    return list(takes)
+
+
 def build_domain(spec: dict[str, Any]) -> dict[str, Any]:
     global_intents = list(spec["global_intents"])
     values = spec["interview_intent_values"]
     in_interview = spec["unmapped_in_form"]["interview_form"]["intents"]
+    decision_takes = taken_by(spec, "item_decision")
+    correction_takes = taken_by(spec, "item_correction")
+    interview_takes = taken_by(spec, "interview_form")
     slots: dict[str, Any] = {
         "ask_mode": {"type": "text", "influence_conversation": False,
                      "mappings": [{"type": "custom"}]},
@@ -67,8 +78,20 @@ def build_domain(spec: dict[str, Any]) -> dict[str, Any]:
             "type": "text", "influence_conversation": False,
             "mappings": [_from_text(
                 "item_correction", "summary_form",
-                global_intents + ["remove_item", "confirm_all"],
+                [i for i in global_intents if i not in correction_takes],
             )],
+        },
+        # the read-back choice: the buttons' intents first, then typed words whatever
+        # the NLU made of them (bot/dialogue/summary.py reads them)
+        "item_decision": {
+            "type": "text", "influence_conversation": False,
+            "mappings": [
+                {"type": "from_intent", "intent": intent, "value": value,
+                 "conditions": [{"active_loop": "summary_form",
+                                 "requested_slot": "item_decision"}]}
+                for intent, value in spec["readback_intent_values"].items()
+            ] + [_from_text("item_decision", "summary_form",
+                            [i for i in global_intents if i not in decision_takes])],
         },
     }
     responses: dict[str, Any] = {}
@@ -81,8 +104,9 @@ def build_domain(spec: dict[str, Any]) -> dict[str, Any]:
     }
     for question in load_questions():
         slot = question.slot
+        not_answers = [i for i in global_intents if i not in interview_takes]
         mappings = [_from_text(slot, "interview_form",
-                               global_intents + list(values) + list(in_interview))]
+                               not_answers + list(values) + list(in_interview))]
         mappings += [
             {"type": "from_intent", "intent": intent, "value": value,
              "conditions": [{"active_loop": "interview_form", "requested_slot": slot}]}
@@ -308,14 +332,65 @@ def build_test_stories(spec: dict[str, Any]) -> dict[str, Any]:
             *prefix, _user(ACUTE_EXAMPLE, "crisis"), {"action": "action_crisis"},
             *_form(form), _user("ich meine das ernst, ich will mich umbringen", "crisis"),
             {"action": "action_crisis"}, *_form(form)]})
+    stories += _truthful_stories(readback)
     for label, question_id, _form_name in contexts[1:]:
         for intent in spec["interview_intent_values"]:
             user = {"affirm": "ja", "deny": "nein", "skip": "überspringen",
-                    "go_back": "zurück", "dont_know": "weiß nicht"}[intent]
+                    "go_back": "zurück", "dont_know": "weiß nicht",
+                    "remove_item": "entfernen"}[intent]
             steps = _prefix_to(question_id) + [_user(user, intent),
                                                {"action": "interview_form"}]
             stories.append({"story": f"{intent} answering {label}", "steps": steps})
     return {"version": "3.1", "stories": stories}
+
+
+# typed read-back words and what the NLU may take them for: each goes to the read-back
+# form, which reads the words for the current item (bot/dialogue/words.py)
+READBACK_WORDS = (("entfernen", "delete_data"), ("löschen", "delete_data"),
+                  ("ja, löschen", "confirm_delete"), ("passt", "affirm"),
+                  ("stimmt nicht", "deny"), ("ändern", "go_back"),
+                  ("alles stimmt", "confirm_all"))
+
+
+def _truthful_stories(readback: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Issue 13: "zurück", corrections and the read-back words."""
+    stories = [{"story": f"read-back word {text!r} acts on the current item",
+                "steps": [*readback, _user(text, intent), {"action": "summary_form"}]}
+               for text, intent in READBACK_WORDS]
+    stories.append({"story": "alles stimmt shows the remaining items, then a yes", "steps": [
+        *readback, _user("alles stimmt", "confirm_all"), {"action": "summary_form"},
+        _user("ja", "affirm"), {"action": "summary_form"}]})
+    stories.append({"story": "a correction answered with stimmt doch keeps the item",
+                    "steps": [*readback, _user("ändern", "deny"), {"action": "summary_form"},
+                              _user("doch, stimmt schon", "affirm"),
+                              {"action": "summary_form"}]})
+    stories.append({"story": "a correction in the person's words", "steps": [
+        *readback, _user("stimmt nicht", "deny"), {"action": "summary_form"},
+        _user("Ich helfe meiner Nachbarin beim Einkaufen.", "inform"),
+        {"action": "summary_form"}]})
+    stories.append({"story": "deleting all data during the read-back is a request of its own",
+                    "steps": [*readback,
+                              _user("ich möchte alle meine daten löschen", "delete_data"),
+                              {"action": "action_delete_request"},
+                              _user("nein, behalten", "cancel_delete"),
+                              {"action": "utter_delete_cancelled"}, *_form("summary_form")]})
+    stories.append({"story": "zurück shows the last answer, ändern, new words", "steps": [
+        *_prefix_to("self"), _user(ANSWERS["self"], "inform"), {"action": "interview_form"},
+        _user("zurück", "go_back"), {"action": "interview_form"},
+        _user("ändern", "go_back"), {"action": "interview_form"},
+        _user("Mit meinem Tablet lasse ich mir Briefe und Zeitungen vorlesen.", "inform"),
+        {"action": "interview_form"}]})
+    stories.append({"story": "zurück at a new question, so lassen", "steps": [
+        *_prefix_to("people"), _user("zurück", "go_back"), {"action": "interview_form"},
+        _user("ja", "affirm"), {"action": "interview_form"}]})
+    stories.append({"story": "an answer with a question is kept", "steps": [
+        *_prefix_to("professional"),
+        _user("Ich habe Bescheid bekommen, Assistenz gekürzt. Muss ich was machen?",
+              "faq/widerspruch"), {"action": "interview_form"}]})
+    stories.append({"story": "a plain question is answered by the rules", "steps": [
+        *_prefix_to("professional"), _user("was ist ein widerspruch", "faq/widerspruch"),
+        {"action": "action_faq"}, *_form("interview_form")]})
+    return stories
 
 
 class _NoAliasDumper(yaml.SafeDumper):

@@ -24,6 +24,10 @@ is empty: the web app answers 503 and the chat offers "Erneut senden", which sen
 message into the unchanged conversation. Our actions can run twice for that reason and are
 written for it (e.g. `Store.add_answer_once`).
 
+The access fix: every request must carry our internal secret (bot/internal_auth.py), so that
+only the web app can read or write a conversation through the REST webhook; the liveness
+check ``GET /`` stays open. Rasa refuses to start without ``LWIW_INTERNAL_SECRET``.
+
 Training and the other rasa commands stay plain ``python -m rasa``.
 """
 
@@ -112,7 +116,23 @@ def _abort_turn_on_failed_action(original: Any) -> Any:
     return run_action
 
 
+def _guarded_configure_app(original: Any) -> Any:
+    """rasa.core.run.configure_app, whose Sanic app then refuses requests without our
+    internal secret (read from the environment when the server is configured)."""
+
+    def configure_app(*args: Any, **kwargs: Any) -> Any:
+        from bot.internal_auth import RASA_OPEN_PATHS, install_sanic_guard, secret_from_env
+
+        secret = secret_from_env()
+        return install_sanic_guard(original(*args, **kwargs), secret, RASA_OPEN_PATHS)
+
+    configure_app.lwiw_guarded = True
+    configure_app.__wrapped__ = original
+    return configure_app
+
+
 def install() -> None:
+    from rasa.core import run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.events import Event
@@ -120,6 +140,8 @@ def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
     if not getattr(MessageProcessor._run_action, "lwiw_aborts", False):
         MessageProcessor._run_action = _abort_turn_on_failed_action(MessageProcessor._run_action)
+    if not getattr(run.configure_app, "lwiw_guarded", False):
+        run.configure_app = _guarded_configure_app(run.configure_app)
     if not getattr(Event.resolve_by_type, "lwiw_cached", False):
         resolve = _cached_resolve_by_type(Event.resolve_by_type)
         resolve.lwiw_cached = True

@@ -14,7 +14,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from bot.build import rasa_env, rasa_server_command
-from bot.settings import ROOT, VAR_DIR, Settings
+from bot.settings import ROOT, VAR_DIR, Settings, private_dir
 
 
 def free_port() -> int:
@@ -42,10 +42,29 @@ def tracker_store_config(database_url: str) -> dict:
     return config
 
 
+def internal_secret(settings: Settings) -> str:
+    """The secret Rasa and the action server require (bot/internal_auth.py)."""
+    from bot.internal_auth import load_internal_secret
+
+    return settings.internal_secret or load_internal_secret(settings.database_url)
+
+
+def internal_headers(settings: Settings) -> dict[str, str]:
+    """Headers for a direct call to Rasa or the action server (tests, benchmarks, CLI)."""
+    from bot.internal_auth import headers
+
+    return headers(internal_secret(settings))
+
+
 def write_endpoints(settings: Settings, lock_store_url: str | None = None) -> Path:
+    from bot.internal_auth import HEADER, SECRET_ENV
+
     endpoints: dict = {
         "tracker_store": tracker_store_config(settings.database_url),
-        "action_endpoint": {"url": f"http://127.0.0.1:{settings.action_port}/webhook"},
+        # Rasa expands ${...} from its environment (bot.services._env): the secret itself
+        # is not written into the file
+        "action_endpoint": {"url": f"http://127.0.0.1:{settings.action_port}/webhook",
+                            "headers": {HEADER: f"${{{SECRET_ENV}}}"}},
     }
     lock_store_url = lock_store_url or os.environ.get("LWIW_REDIS_URL")
     if lock_store_url:
@@ -56,15 +75,18 @@ def write_endpoints(settings: Settings, lock_store_url: str | None = None) -> Pa
         }
         if redis.password:
             endpoints["lock_store"]["password"] = redis.password
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(VAR_DIR)
     path = VAR_DIR / f"endpoints-{settings.rasa_port}.yml"
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
 
 
 def _env(settings: Settings) -> dict[str, str]:
+    from bot.internal_auth import SECRET_ENV
+
     env = rasa_env()
     env["LWIW_DATABASE_URL"] = settings.database_url
+    env[SECRET_ENV] = internal_secret(settings)
     return env
 
 
@@ -72,7 +94,7 @@ def start_action_server(settings: Settings, log: Path | None = None) -> subproce
     env = _env(settings)
     env["SANIC_HOST"] = "127.0.0.1"
     return _popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions",
          "--port", str(settings.action_port)], env, log,
     )
 
@@ -128,6 +150,9 @@ def start_web(settings: Settings, log: Path | None = None, workers: int = 1) -> 
         [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
          "--host", settings.web_host, "--port", str(settings.web_port),
          "--workers", str(workers), "--no-server-header",
+         # the client address comes from X-Forwarded-For of LWIW_TRUSTED_PROXIES only
+         # (bot/web/proxy.py); uvicorn's own handling would believe any loopback caller
+         "--no-proxy-headers",
          # Rasa pins websockets 10, which the chat does not need: plain HTTP only
          "--ws", "none"], env, log,
     )

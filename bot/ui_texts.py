@@ -23,3 +23,8 @@ def label(name: str, easy: bool, **values: str) -> str:
 def links(name: str, easy: bool) -> list[dict[str, str]]:
     """A list of {title, href} in the chosen register."""
     return list(_texts()[name]["easy" if easy else "standard"])
+
+
+def label_map(name: str) -> dict:
+    """A mapping of labels (key → {standard, easy})."""
+    return dict(_texts()[name])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import services
+from bot import internal_auth, services
 from bot.services import free_port
 from bot.settings import Settings
 from bot.storage.migrate import upgrade_to_head
@@ -19,6 +20,8 @@ from bot.storage.repository import Store
 
 # the day the tests' fixed dates (TODAY = 2026-11-21 in several files) were written for
 FIXED_NOW = datetime(2026, 11, 21, 9, 0, 0)
+# what the test session's Rasa and action server require of every caller (bot/internal_auth.py)
+INTERNAL_SECRET = secrets.token_urlsafe(48)
 
 
 class FixedClock:
@@ -128,7 +131,7 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         database_url=f"sqlite:///{base / 'lwiw.db'}",
         rasa_url=f"http://127.0.0.1:{rasa_port}",
         action_port=free_port(), rasa_port=rasa_port, web_port=free_port(),
-        web_host="127.0.0.1", retention_days=365,
+        web_host="127.0.0.1", retention_days=365, internal_secret=INTERNAL_SECRET,
     )
     upgrade_to_head(settings.database_url)
     endpoints = services.write_endpoints(settings)
@@ -141,15 +144,19 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 class Chat:
-    """One person talking to Rasa's REST channel."""
+    """One person talking to Rasa's REST channel (as the web app does: with the internal
+    secret of the test session's assistant)."""
 
-    def __init__(self, rasa_url: str, sender: str | None = None) -> None:
+    def __init__(self, rasa_url: str, sender: str | None = None,
+                 secret: str = INTERNAL_SECRET) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
+        self.headers = internal_auth.headers(secret)
         self.history: list[tuple[str, list[dict]]] = []
 
     def send(self, text: str) -> list[dict]:
-        reply = httpx.post(self.url, json={"sender": self.sender, "message": text}, timeout=120)
+        reply = httpx.post(self.url, json={"sender": self.sender, "message": text},
+                           headers=self.headers, timeout=120)
         reply.raise_for_status()
         messages = reply.json()
         self.history.append((text, messages))

@@ -107,9 +107,14 @@ def test_pause_gives_a_code_that_resumes(action_store):
     assert messages[0]["response"] == "utter_pause" and messages[0]["resume_code"] == code
     later = make_tracker(sender="person-2", text=f"mein code {code}", intent="resume",
                          entities=[{"entity": "resume_code", "value": code}])
-    _, resumed = run(ActionResume(), later)
+    said, resumed = run(ActionResume(), later)
     assert slot_events(resumed)["stage"] == "interview"
     assert action_store.canonical_id("person-2") == "person-1"
+    new_code = slot_events(resumed)["resume_code"]           # used up: a new one replaces it
+    assert new_code != code and new_code in said[-1]["text"]
+    assert "Zuletzt weitergemacht am " in said[-1]["text"]
+    _, again = run(ActionResume(), make_tracker(sender="person-3", text=code, intent="resume"))
+    assert "stage" not in slot_events(again)                  # the old code no longer works
 
 
 def test_faq_answer_comes_from_the_knowledge_entry(action_store):
@@ -129,11 +134,20 @@ def test_urgent_need_records_and_points_to_help(action_store):
     assert messages[-1]["response"] == "utter_urgent_later"
 
 
+DELETE_QUESTION = [
+    *user_turn("ich will meine daten löschen", "delete_data"),
+    {"event": "bot", "text": "Möchten Sie wirklich alles löschen?",
+     "data": {"buttons": [{"title": "Ja, alles löschen", "payload": "/confirm_delete"},
+                          {"title": "Nein, behalten", "payload": "/cancel_delete"}]}},
+    *user_turn("/confirm_delete", "confirm_delete"),
+]
+
+
 def test_confirmed_delete_removes_data_and_resets(action_store):
     action_store.record_consent("person-1", True)
     action_store.add_answer("person-1", "living", "allein wohnen")
     messages, events = run(ActionDeleteConfirmed(),
-                                 make_tracker(active_loop="interview_form"))
+                           make_tracker(active_loop="interview_form", events=DELETE_QUESTION))
     assert events[0]["event"] == "reset_slots"
     assert {"event": "active_loop", "name": None} in [
         {"event": e["event"], "name": e.get("name")} for e in events]
@@ -145,7 +159,7 @@ def test_a_slot_cleared_by_an_action_is_not_an_answer(action_store):
     tracker = make_tracker(
         slots={"answer_self": None, "requested_slot": "answer_self", "consent": True},
         active_loop="interview_form",
-        events=user_turn("ELBE-KRAN-17", "resume", ("answer_self", None)),
+        events=user_turn("HAFEN-KRAN-MOND-TEE-42", "resume", ("answer_self", None)),
     )
     run(ValidateInterviewForm(), tracker)
     assert action_store.active_answers("person-1") == []
@@ -279,3 +293,55 @@ def test_end_of_the_read_back_stores_nothing_without_consent(action_store):
     action_store.record_consent("mit", True)
     run(ActionSummaryDone(), make_tracker(sender="mit", slots={"consent": True}))
     assert action_store.get_conversation("mit").summary_confirmed_at is not None
+
+
+def test_delete_without_the_question_asks_first_and_deletes_nothing(action_store):
+    """A "ja, alles löschen" typed out of the blue (or a read-back word the NLU took for
+    it) is no confirmation: the question comes first, with its own buttons (issue 13)."""
+    action_store.record_consent("person-1", True)
+    action_store.add_answer("person-1", "living", "allein wohnen")
+    events = [*user_turn("ja, löschen", "confirm_delete")]
+    messages, _ = run(ActionDeleteConfirmed(),
+                      make_tracker(active_loop="summary_form", slots={"consent": True},
+                                   events=events))
+    assert [m["response"] for m in messages] == ["utter_ask_delete_confirm"]
+    assert action_store.get_conversation("person-1") is not None
+
+
+def test_read_back_words_take_the_item_whatever_the_nlu_said(action_store):
+    """ "löschen" taken for delete_data by the NLU: the read-back removes the current
+    item; "alle meine daten löschen" is handed back to the rules (the delete question)."""
+    first, _ = _summary_tracker(action_store, "confirm")
+
+    def validate(text, intent):
+        tracker = make_tracker(
+            slots={"item_decision": text, "current_item": first.key, "consent": True,
+                   "requested_slot": "item_decision"},
+            text=text, intent=intent, active_loop="summary_form",
+            events=user_turn(text, intent, ("item_decision", text)))
+        return run(ValidateSummaryForm(), tracker)
+
+    messages, events = validate("alle meine daten löschen", "delete_data")
+    assert {"event": "action_execution_rejected", "name": "summary_form"} in [
+        {"event": e["event"], "name": e.get("name")} for e in events]
+    assert slot_events(events)["item_decision"] is None     # the words are no choice
+    assert messages == [] and first.key not in action_store.item_decisions("person-1")
+    messages, events = validate("löschen", "delete_data")
+    assert action_store.item_decisions("person-1")[first.key].status == "removed"
+    assert all(e["event"] != "action_execution_rejected" for e in events)
+    assert action_store.get_conversation("person-1") is not None
+
+
+def test_a_message_handed_back_to_the_rules_leaves_the_answer_slot_empty(action_store):
+    """ "ich will meine daten löschen" during a question: the form steps back for the
+    delete question, and the words are not kept for a later turn to store."""
+    text = "ich will meine daten löschen"
+    tracker = make_tracker(
+        slots={"answer_living": text, "requested_slot": "answer_living", "consent": True,
+               "ask_mode": "more"},
+        text=text, intent="delete_data", active_loop="interview_form",
+        events=user_turn(text, "delete_data", ("answer_living", text)))
+    messages, events = run(ValidateInterviewForm(), tracker)
+    assert messages == [] and slot_events(events)["answer_living"] is None
+    assert any(e["event"] == "action_execution_rejected" for e in events)
+    assert action_store.active_answers("person-1") == []

@@ -63,7 +63,9 @@ def test_budget_message_in_both_registers():
     assert "29.250,00 € bis 40.950,00 €" in standard
     assert "noch ohne Nebenkosten" in standard
     easy = budget_message(30, 39, 25, 35, easy=True)
-    assert "Das sind 1.170 Stunden." in easy and "29.250,00 € bis 40.950,00 €" in easy
+    # Leichte Sprache: "Euro" written out, no cents for whole amounts
+    assert "Das sind 1.170 Stunden." in easy and "29.250 Euro bis 40.950 Euro" in easy
+    assert "€" not in easy
     assert max(len(line.split()) for line in easy.splitlines()) <= 12
     with_extras = budget_message(30, 39, 25, 35, False, Extras(20, 10, 1000, 500))
     assert "zusammen" in with_extras and "noch ohne Nebenkosten" not in with_extras
@@ -94,3 +96,52 @@ def test_antrag_without_goals_leaves_room_to_write(store):
     text = antrag_text(build_profile(store, "b2"))
     assert "Meine Ziele, in meinen eigenen Worten:\n- ______" in text
     assert "Meine eigene Berechnung" not in text
+
+
+# --- periods, items and what every answer says (issue 14, point 3) --------------------
+
+def test_periods_convert_through_the_year():
+    from dataclasses import replace
+
+    from bot.budget import BudgetPlan, CostItem, HoursItem, estimate
+
+    plan = BudgetPlan(hours=(HoursItem("support", Decimal(20), "week"),),
+                      rate_from=Decimal(30), rate_to=Decimal(30))
+    assert estimate(plan).period == "week" and estimate(plan).totals[0] == Decimal("600.00")
+    assert estimate(plan, "year").totals[0] == Decimal("31200.00")      # 52 weeks
+    assert estimate(plan, "month").totals[0] == Decimal("2600.00")      # a twelfth of it
+    school = replace(plan, weeks=Decimal(39))                            # 39 Schulwochen
+    assert estimate(school).period == "year" and estimate(school).hours == Decimal(780)
+    assert estimate(school, "month").totals[0] == Decimal("1950.00")
+    daily = BudgetPlan(hours=(HoursItem("support", Decimal(6), "day", Decimal(5)),),
+                       amounts=(CostItem("travel", Decimal(80), "month"),),
+                       rate_from=Decimal(30), rate_to=Decimal(30))
+    assert estimate(daily).period == "month"            # the longest period the person used
+    assert estimate(daily).totals[0] == Decimal("3980.00")   # 6 × 5 × 52 ÷ 12 × 30 € + 80 €
+    assert estimate(daily, "year").totals[0] == Decimal("47760.00")
+
+
+def test_employer_costs_need_the_arbeitgebermodell():
+    from dataclasses import replace
+
+    from bot.budget import BudgetPlan, HoursItem, estimate
+
+    plan = BudgetPlan(hours=(HoursItem("support", Decimal(10), "week"),), rate_from=Decimal(30),
+                      rate_to=Decimal(30), employer_percent=Decimal(20))
+    assert estimate(plan).employer_costs == (0, 0)
+    assert estimate(replace(plan, employer_model=False)).employer_costs == (0, 0)
+    assert estimate(replace(plan, employer_model=True)).employer_costs == (
+        Decimal("60.00"), Decimal("60.00"))
+
+
+def test_the_message_says_estimate_bedarf_and_sachleistung():
+    standard = budget_message(30, 39, 25, 35, easy=False, today=date(2026, 11, 30))
+    assert "Schätzung" in standard and "stellt der Leistungsträger" in standard
+    assert "nicht mehr kosten als die Leistungen" in standard
+    assert "§ 29 Abs. 2 SGB IX" in standard
+    # employer costs are not promised to everyone
+    assert "Dazu kommen noch Arbeitgeberkosten" not in standard
+    assert "nur im Arbeitgebermodell" in standard
+    easy = budget_message(30, 39, 25, 35, easy=True, today=date(2026, 11, 30))
+    assert "Ihre Rechnung ist eine Schätzung." in easy and "Das Amt entscheidet" in easy
+    assert "nur im Arbeit-Geber-Modell" in easy

@@ -29,7 +29,7 @@ from tests.conftest import FixedClock
 from tests.test_staff_support import audit_rows, backdate, login, seed_conversation
 
 PASSWORD = "krisen-passwort-2026"
-SECRET = "crisis-test-secret-" + "z" * 40
+SECRET = "thYYkarb-ue_7DwVpRU4SDpac4X3TglFUBXW_jy0ENA"  # random: weak keys are refused
 ANSWERS = {
     "living": "Ich möchte alleine wohnen, mit meinem Hund.",
     "people": "Meine Schwester hilft mir beim Einkaufen.",
@@ -168,12 +168,14 @@ def test_every_store_timestamp_comes_from_its_clock(db_url, fixed_clock):
     store.decide_item("web-c", "living:goal:0", "confirmed")
     store.mark_summary_confirmed("web-c")
     store.set_language_mode("web-c", True)
-    store.get_or_create_resume_code("web-c", lambda: "SONNE-BAUM-42")
+    store.issue_resume_code("web-c", make=lambda: "SONNE-BAUM-MOND-TEE-42")
     store.link_sender("web-c2", "web-c")
     store.delete_conversation("web-gone")            # queues a tracker deletion
     with store._session() as session:
         times = session.execute(sql("""
             SELECT created_at, updated_at, consent_at, summary_confirmed_at
+              FROM conversations
+            UNION ALL SELECT resume_code_at, resume_code_at, resume_code_at, resume_code_at
               FROM conversations
             UNION ALL SELECT created_at, confirmed_at, created_at, created_at FROM answers
             UNION ALL SELECT updated_at, updated_at, updated_at, updated_at FROM question_states
@@ -248,7 +250,7 @@ def marked(db_url: str, fixed_clock: FixedClock) -> Store:
     time) on 30 November; web-calm without markers, touched an hour later."""
     store = Store(db_url, clock=fixed_clock)
     seed_conversation(store, "web-crisis", ANSWERS)
-    store.get_or_create_resume_code("web-crisis", lambda: "MOND-FLUSS-17")
+    store.issue_resume_code("web-crisis", make=lambda: "MOND-FLUSS-KRAN-TEE-17")
     fixed_clock.now = EVENING - timedelta(minutes=30)
     store.add_crisis_marker("web-crisis", "concern", ["hopelessness_burden", "classifier"])
     fixed_clock.now = EVENING
@@ -280,7 +282,7 @@ def test_list_shows_a_crisis_badge_and_filters_by_it(console, marked):
     assert "Zettel" not in only                             # words only on the profile
     searched = console.get("/staff/gespraeche", params={"krise": "1", "q": "tanzen"}).text
     assert "Keine Treffer" in searched
-    by_code = console.get("/staff/gespraeche", params={"krise": "1", "q": "mond-fluss-17"})
+    by_code = console.get("/staff/gespraeche", params={"krise": "1", "q": "mond-fluss-kran-tee-17"})
     assert 'href="/staff/gespraech/web-crisis"' in by_code.text
 
     details = [r["detail"] for r in audit_rows(marked, actor="anna", action="view_list")]

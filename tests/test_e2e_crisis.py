@@ -14,6 +14,7 @@ import pytest
 
 from bot.catalogue import QUESTION_IDS
 from bot.export import export_conversation
+from bot.resume_codes import find_code
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.slow
@@ -87,7 +88,8 @@ def to_correction(chat: Chat) -> None:
 
 def to_done(chat: Chat) -> None:
     to_readback(chat)
-    chat.send("/confirm_all")
+    chat.send("/confirm_all")          # the remaining items shown together
+    chat.send("/affirm")               # all confirmed
 
 
 STATES = {
@@ -227,7 +229,7 @@ def test_hard_negatives_are_stored_as_answers(assistant, chat):
 def test_after_pause_and_resume_the_crisis_layer_still_answers(assistant, chat):
     to_more(chat, "living")
     paused = chat.send("ich mach später weiter")
-    code = next(p for p in Chat.texts(paused).split() if p.count("-") == 2).strip(".,„“")
+    code = find_code(Chat.texts(paused))
     later = Chat(assistant.rasa_url)
     later.send(code)
     reply = later.send(ACUTE)

@@ -132,7 +132,10 @@ def test_the_example_of_the_issue():
 
 
 def test_direction_of_help_decides_for_other_questions():
-    assert extract("Ich helfe meinem Neffen bei den Hausaufgaben.", "contribution").people == []
+    # the nephew the person helps is at their side, but he is not the one who helps
+    nephew = extract("Ich helfe meinem Neffen bei den Hausaufgaben.", "contribution").people
+    assert [(p.relation, p.helper, p.helps_with) for p in nephew] == [
+        ("niece_nephew", False, None)]
     helper = extract("Beim Duschen hilft mir mein Pfleger.", "self").people
     assert [(p.relation, p.helps_with) for p in helper] == [("carer", "Duschen")]
 
@@ -142,7 +145,8 @@ def test_direction_of_help_decides_for_other_questions():
     ("nächstes Jahr", "nächstes Jahr", "2027-01-01"),
     ("sofort!", "sofort", "2026-11-21"),
     ("im März", "im März", "2027-03-01"),
-    ("im November noch", "im November", "2026-11-01"),
+    # the month is going on: the start is today, never the 1st, which is past
+    ("im November noch", "im November", "2026-11-21"),
     ("ab dem 15.1.", "15.1.", "2027-01-15"),
     ("zum 1. April 2028", "zum 1. April 2028", "2028-04-01"),
     ("in zwei Monaten", "in zwei Monaten", "2027-01-21"),
@@ -167,9 +171,9 @@ def test_goal_kinds_of_a_living_answer():
 def test_professional_received_and_wished():
     found = extract("Ich bekomme schon Ergotherapie. Ich wünsche mir Hilfe bei der Post. "
                     "Ich weiß nicht, was es sonst gibt.", "professional")
-    assert [(s.kind, s.text) for s in found.statements] == [
-        ("received", "Ich bekomme schon Ergotherapie"),
-        ("wished", "Ich wünsche mir Hilfe bei der Post")]
+    assert [(h.status, h.words, h.text) for h in found.professional] == [
+        ("received", "Ergotherapie", "Ich bekomme schon Ergotherapie"),
+        ("wished", "Hilfe bei der Post", "Ich wünsche mir Hilfe bei der Post")]
 
 
 def test_life_areas_keep_their_words():

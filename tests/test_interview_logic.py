@@ -39,22 +39,108 @@ def test_more_done_skip_none(store):
     assert done.slots["answer_people"] == "answered"
 
 
-def test_go_back_removes_last_answer_then_goes_to_previous_question(store):
+def test_go_back_shows_the_last_answer_and_changes_nothing_until_chosen(store):
     interview.handle_value(store, "s", "living", "allein wohnen", "first", True)
     interview.handle_value(store, "s", "living", "__done__", "more", True)
     interview.handle_value(store, "s", "self", "kochen", "first", True)
     back = interview.handle_value(store, "s", "self", "__back__", "more", True)
-    assert back.replies[0].response == "utter_go_back_last_removed"
-    assert store.active_answers("s", "self") == []
-    back = interview.handle_value(store, "s", "self", "__back__", "first", True)
-    assert back.slots == {"answer_self": None, "answer_living": None, "ask_mode": "first"}
-    assert back.replies[0].variables["answer"] == "allein wohnen"
-    assert store.active_answers("s") == []
-    history = store.answer_history("s")
-    assert [(a.text, a.status) for a in history] == [
-        ("allein wohnen", "superseded"), ("kochen", "superseded")]
+    kochen = store.active_answers("s", "self")[0]
+    assert back.slots == {"answer_self": None, "ask_mode": f"back:{kochen.id}"}
+    assert back.replies == []                     # the ask action shows the choice, once
+    menu = interview.ask("self", back.slots["ask_mode"], store, "s")
+    assert menu.replies[0].response == "utter_go_back_menu"
+    assert menu.replies[0].variables["answer"] == "kochen"
+    assert [a.text for a in store.active_answers("s")] == ["allein wohnen", "kochen"]
+    # "zurück" again: the answer before it, still nothing changed
+    earlier = interview.handle_value(store, "s", "self", "__back__", f"back:{kochen.id}", True)
+    wohnen = store.active_answers("s", "living")[0]
+    assert earlier.slots["ask_mode"] == f"back:{wohnen.id}"
+    kept = interview.handle_value(store, "s", "self", "__more__", f"back:{wohnen.id}", True)
+    assert kept.slots == {"answer_self": None, "ask_mode": "more"}
+    assert [a.text for a in store.active_answers("s")] == ["allein wohnen", "kochen"]
+    # removing is a choice; an earlier question left without answers is asked again
+    removed = interview.handle_value(store, "s", "self", "__remove__", f"back:{wohnen.id}",
+                                     True)
+    assert removed.slots == {"answer_self": None, "answer_living": None, "ask_mode": "first"}
+    assert [(a.text, a.status) for a in store.answer_history("s")] == [
+        ("allein wohnen", "removed"), ("kochen", "active")]
     first = interview.handle_value(store, "s", "living", "__back__", "first", True)
     assert first.replies[0].response == "utter_go_back_first"
+
+
+def test_a_correction_after_go_back_replaces_only_that_answer(store):
+    interview.handle_value(store, "s", "living", "allein wohnen", "first", True)
+    interview.handle_value(store, "s", "living", "mit Hund", "more", True)
+    hund = store.active_answers("s", "living")[1]
+    change = interview.handle_value(store, "s", "living", "__done__", f"back:{hund.id}", True)
+    assert change.slots["ask_mode"] == f"fix:{hund.id}"
+    prompt = interview.ask("living", change.slots["ask_mode"], store, "s")
+    assert prompt.replies[0].response == "utter_ask_answer_correction"
+    # "stimmt doch" keeps it
+    kept = interview.handle_value(store, "s", "living", "stimmt doch", f"fix:{hund.id}", True)
+    assert kept.replies[0].response == "utter_go_back_kept"
+    assert [a.text for a in store.active_answers("s")] == ["allein wohnen", "mit Hund"]
+    interview.handle_value(store, "s", "living", "mit zwei Hunden", f"fix:{hund.id}", True)
+    assert [a.text for a in store.active_answers("s")] == ["allein wohnen", "mit zwei Hunden"]
+    [correction] = store.correction_history("s")
+    assert (correction.old_text, correction.new_text, correction.source) == (
+        "mit Hund", "mit zwei Hunden", "chat")
+
+
+def test_mixed_messages_and_non_answers(store):
+    from bot.dialogue import Incoming
+
+    said = "Ich habe Bescheid bekommen, Assistenz gekürzt. Muss ich was machen?"
+    turn = interview.handle_value(store, "s", "living", said, "first", True,
+                                  Incoming(said, "faq", "widerspruch"))
+    assert [a.text for a in store.active_answers("s")] == [
+        "Ich habe Bescheid bekommen, Assistenz gekürzt."]
+    assert turn.replies[0].response == "utter_answer_noted" and turn.replies[1].text
+    plain = "was ist ein persönliches budget"
+    assert interview.handle_value(store, "s", "living", plain, "more", True,
+                                  Incoming(plain, "faq", "persoenliches_budget")).reject
+    dont_know = interview.handle_value(
+        store, "s", "neighbourhood", "__dontknow__", "first", True,
+        Incoming("ich weiß nicht, was es in Barmbek-Nord gibt", "dont_know"))
+    assert [r.response for r in dont_know.replies] == ["utter_answer_noted",
+                                                       "utter_examples_neighbourhood"]
+    for non_answer in ("k.a.", "ka", "?", "weiß nich"):
+        turn = interview.handle_value(store, "s", "self", non_answer, "first", True)
+        assert turn.replies[0].response == "utter_examples_self"
+    assert store.active_answers("s", "self") == []
+
+
+def test_a_question_inside_an_answer_is_answered_and_the_answer_kept_whole(store):
+    from bot.dialogue import Incoming
+
+    said = "Ich möchte alleine wohnen. Muss ich dafür einen Antrag stellen?"
+    turn = interview.handle_value(store, "s", "living", said, "first", True,
+                                  Incoming(said, "inform"))
+    assert [a.text for a in store.active_answers("s")] == [said]
+    assert turn.replies[0].response == "utter_answer_noted"
+    assert turn.replies[1].text and "Antrag" in turn.replies[1].text
+
+
+def test_a_skipped_question_is_offered_once_more(store):
+    states = {f"answer_{q}": "answered" for q in QUESTION_IDS}
+    states["answer_self"] = "skipped"
+    states["answer_contribution"] = None
+    last = interview.handle_value(store, "s", "contribution", "__done__", "more", True,
+                                  states=states, reoffered=[])
+    assert last.slots["answer_self"] is None and last.slots["ask_mode"] == "again"
+    assert last.slots["reoffered"] == ["self"]
+    states.update(answer_contribution="answered", answer_self=None)
+    again = interview.handle_value(store, "s", "self", "__skip__", "again", True,
+                                   states=states, reoffered=["self"])
+    assert again.slots["answer_self"] == "skipped" and "reoffered" not in again.slots
+    assert [r.response for r in interview.ask("self", "again").replies] == [
+        "utter_offer_skipped", "utter_question_self"]
+    # someone who answered nothing is not asked everything again
+    nothing = {f"answer_{q}": "skipped" for q in QUESTION_IDS}
+    nothing["answer_contribution"] = None
+    end = interview.handle_value(store, "t", "contribution", "__skip__", "first", True,
+                                 states=nothing, reoffered=[])
+    assert end.slots["ask_mode"] == "first" and "reoffered" not in end.slots
 
 
 def test_ask_uses_generated_responses_with_payload():
@@ -79,7 +165,7 @@ def test_pause_and_resume_restore_the_place(store):
     interview.handle_value(store, "new", "self", "putzen", "more", True)
     assert [a.text for a in store.active_answers("old")] == [
         "allein wohnen", "kochen", "putzen"]
-    assert conversation.resume(store, "x", None, "HAFEN-KRAN-99").replies[0].response == (
+    assert conversation.resume(store, "x", None, "HAFEN-KRAN-MOND-TEE-99").replies[0].response == (
         "utter_resume_unknown")
     assert conversation.resume(store, "x", None, "weiter").replies[0].response == (
         "utter_resume_ask_code")
@@ -145,9 +231,10 @@ def test_the_same_answer_sent_again_is_stored_once(store):
         ("people", "Ich kann gut kochen.")]
 
 
-def test_words_removed_by_go_back_may_be_given_again(store):
+def test_words_removed_after_go_back_may_be_given_again(store):
     interview.handle_value(store, "s", "self", "kochen", "first", True)
-    interview.handle_value(store, "s", "self", "__back__", "more", True)
+    kochen = store.active_answers("s", "self")[0]
+    interview.handle_value(store, "s", "self", "__remove__", f"back:{kochen.id}", True)
     turn = interview.handle_value(store, "s", "self", "kochen", "first", True)
     assert turn.replies[0].response == "utter_answer_noted"
     assert [a.text for a in store.active_answers("s")] == ["kochen"]

@@ -40,9 +40,15 @@ def test_urgent_categories():
 def test_resume_guard_takes_a_bare_code():
     from bot.nlp.resume_guard import guarded_intent as resume
 
-    assert resume("HAFEN-KRAN-42", {"name": "inform"}) == {"name": "resume", "confidence": 1.0}
-    assert resume("mein code: elbe-kran-17 bitte", {"name": "nlu_fallback"})["name"] == "resume"
-    assert resume("HAFEN-KRAN-42", {"name": "crisis"}) is None
-    long_answer = "Ich gehe gern zum Hafen und schaue den Kränen zu, Code HAFEN-KRAN-42 egal wo"
+    code = "HAFEN-KRAN-MOND-TEE-42"
+    assert resume(code, {"name": "inform"}) == {"name": "resume", "confidence": 1.0}
+    assert resume("mein code: hafen-kran-mond-tee-42 bitte",
+                  {"name": "nlu_fallback"})["name"] == "resume"
+    # written with spaces the code is five words, but counts as one
+    assert resume("ich will weitermachen mein code ist hafen kran mond tee 42",
+                  {"name": "inform"})["name"] == "resume"
+    assert resume(code, {"name": "crisis"}) is None
+    long_answer = f"Ich gehe gern zum Hafen und schaue den Kränen zu, Code {code} egal wo"
     assert resume(long_answer, {"name": "inform"}) is None
     assert resume("Ich wohne in Barmbek-Nord", {"name": "inform"}) is None
+    assert resume("HAFEN-KRAN-42", {"name": "inform"}) is None        # the old format

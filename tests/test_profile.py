@@ -47,7 +47,7 @@ def fill(store, sender="p1", answers=ANSWERS, consent=True) -> dict[str, int]:
 def test_schema_file_is_a_valid_draft_2020_12_schema():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"] == {"const": "1"}
+    assert schema["properties"]["schema_version"] == {"const": "2"}
 
 
 def test_built_profile_validates_and_keeps_the_words(store):
@@ -153,7 +153,7 @@ def test_structured_items_are_read_back_as_short_sentences(store):
         "Ihr Ziel: Sie wollen alleine wohnen, mit Hund. Anfangen möchten Sie ab Sommer.")
     assert goal.sentence(easy=True) == (
         "Das ist Ihr Ziel:\nSie wollen alleine wohnen, mit Hund.\nSie wollen anfangen: ab Sommer.")
-    assert by_key["quarter"].sentence(easy=False) == (
+    assert by_key["home"].sentence(easy=False) == (
         "Sie wohnen in Barmbek-Nord (Bezirk Hamburg-Nord).")
     tablet = next(i for i in items if i.item and i.item.data.get("aid") == "tablet")
     assert tablet.sentence(easy=True) == "Sie wünschen sich dieses Hilfs-Mittel: Tablet."
@@ -232,7 +232,10 @@ def test_confirm_correct_remove_show_up_in_the_profile(store):
 def test_confirm_all_confirms_every_item(store):
     fill(store)
     summary.ask_next(store, "p1")
-    summary.decide(store, "p1", None, summary.CONFIRM_ALL)
+    shown = summary.decide(store, "p1", None, summary.CONFIRM_ALL)
+    assert shown.slots["current_item"] == summary.ALL      # first shown together
+    assert summary.pending_items(store, "p1") != []
+    summary.decide(store, "p1", summary.ALL, summary.CONFIRM)
     profile = build_profile(store, "p1", today=TODAY)
     assert summary.pending_items(store, "p1") == []
     assert all(a["confirmed"] for a in profile["answers"])

@@ -39,7 +39,7 @@ from tests.test_staff_support import (
     seed_conversation,
 )
 
-SECRET = "staff-test-secret-" + "y" * 40
+SECRET = "RQieUX25Iu3ZKSeO2KIq_6d7LN8TqGFqFTDmKN8VhpI"  # random: weak keys are refused
 PASSWORD = "ein-langes-passwort-1"
 ANSWERS = {
     "living": "Ich möchte alleine wohnen, mit meinem Hund.",
@@ -281,7 +281,7 @@ def test_csrf_is_required_for_every_change(db_url, app_client):
 def test_list_shows_only_conversations_with_consent_and_finds_them(db_url, app_client):
     store = Store(db_url)
     seed_conversation(store, "web-a", ANSWERS)
-    store.get_or_create_resume_code("web-a", lambda: "SONNE-BAUM-42")
+    store.issue_resume_code("web-a", make=lambda: "SONNE-BAUM-MOND-TEE-42")
     seed_conversation(store, "web-b", {"living": "Ich will tanzen gehen."})
     store.record_consent("web-none", False)              # said no: never listed
     store.record_consent("web-linked", True)
@@ -296,12 +296,15 @@ def test_list_shows_only_conversations_with_consent_and_finds_them(db_url, app_c
     assert "web-none" not in page and 'href="/staff/gespraech/web-linked"' not in page
     assert "Barmbek-Nord (Hamburg-Nord)" in page and "3 von 6" in page and "1 von 6" in page
     assert "Frau &lt;K.&gt;" in page and "<K.>" not in page
-    for query, expected in (("barmbek", "web-a"), ("sonne-baum-42", "web-a"),
+    assert "SONNE-BAUM" not in page                        # the code is nowhere shown
+    for query, expected in (("barmbek", "web-a"), ("sonne baum mond tee 42", "web-a"),
                             ("Hamburg-Nord", "web-a"), ("frau", "web-b")):
         found = app_client.get("/staff/gespraeche", params={"q": query}).text
         assert found.count('href="/staff/gespraech/web-') == 1, query
         assert f'href="/staff/gespraech/{expected}"' in found, query
     assert "Keine Treffer" in app_client.get("/staff/gespraeche", params={"q": "Bergedorf"}).text
+    profile = app_client.get("/staff/gespraech/web-a").text
+    assert "gültig, zuletzt vergeben oder benutzt am" in profile and "SONNE-BAUM" not in profile
     # unknown or unconsented conversations have no pages
     for cid in ("web-none", "web-linked", "gibt-es-nicht"):
         assert app_client.get(f"/staff/gespraech/{cid}").status_code == 404
@@ -379,10 +382,13 @@ def test_every_action_is_audited_and_the_persons_words_never_change(db_url, app_
         ("anna", "pseudonym_set", "web-x", ""),
         ("anna", "export", "web-x", "JSON, Leichte Sprache, mit 3 Notiz(en)"),
         ("anna", "export", "web-x", "HTML, Standardsprache, mit 3 Notiz(en)"),
+        ("anna", "view_delete", "web-gone", ""),
+        ("anna", "view_delete", "web-gone", "Löschen nicht bestätigt"),
         ("anna", "delete", "web-gone", "Profil, 0 Notiz(en), Verlauf von 1 Kennung(en)"),
         ("anna", "access_denied", None, "GET /staff/protokoll"),
         ("anna", "logout", None, ""),
         ("chefin", "login", None, ""),
+        ("chefin", "totp_enabled", None, ""),               # required of admins
         ("chefin", "view_list", None, "1 Gespräch"),
         ("chefin", "view_audit", None, "Filter: anna"),
         ("chefin", "view_accounts", None, ""),
@@ -406,8 +412,8 @@ def test_audit_page_newest_first_and_filtered(db_url, app_client):
     login(app_client, "chefin", PASSWORD)
     page = app_client.get("/staff/protokoll").text
     rows = re.findall(r'<tr class="action-(\w+)">', page)
-    assert rows == ["view_audit", "view_list", "login", "account_created", "export",
-                    "view_profile"]
+    assert rows == ["view_audit", "view_list", "totp_enabled", "login", "account_created",
+                    "export", "view_profile"]
     filtered = app_client.get("/staff/protokoll", params={"konto": "anna"}).text
     assert re.findall(r'<tr class="action-(\w+)">', filtered) == ["view_profile"]
     assert "Gespräch angesehen" in filtered and "web-1" in filtered

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text as sql
 from starlette.routing import Mount
 
+from bot.resume_codes import code_hash, find_code
 from bot.staff.accounts import Accounts
 from bot.staff.notes import Notes
 from bot.storage.models import utcnow
@@ -29,6 +30,7 @@ from tests.test_staff_support import (
     csrf_from,
     login,
     lwiw,
+    next_totp_code,
     seed_conversation,
 )
 
@@ -45,7 +47,7 @@ PUBLIC, STAFF, ADMIN = "public", "staff", "admin"
 def console_routes() -> list[tuple[str, str]]:
     """Every (method, path) of the console, as mounted by the real web app."""
     app = create_app(WebConfig(rasa_url="http://127.0.0.1:9", database_url="sqlite://",
-                               secret_key="z" * 40))
+                               secret_key="sqCMhVFjcIjyVUbUJcVv3yB-qPrU4bVg2TVrz9aWbjc"))
     mount = next(r for r in app.routes if isinstance(r, Mount) and r.path == "/staff")
     return sorted((method, route.path) for route in mount.app.routes
                   for method in route.methods - {"HEAD"})
@@ -81,14 +83,18 @@ class World:
         return Accounts(self.url).create(name, "counsellor", PASSWORD).id
 
     def fresh_login(self, role: str) -> tuple[httpx.Client, str]:
-        client = self.client()
-        return client, login(client, f"matrix-{role}", PASSWORD)
+        """A second session; the admin (second factor set up at the first login) gives a
+        code from the authenticator app."""
+        client, name = self.client(), f"matrix-{role}"
+        code = next_totp_code(self.url, name) if role == "admin" else None
+        return client, login(client, name, PASSWORD, code=code)
 
     def state(self) -> tuple:
         """What a refused request must not change (the audit log may grow)."""
         with self.store._session() as session:
             return tuple(session.execute(sql(query)).all() for query in (
-                "SELECT id, pseudonym, with_staff, resume_code FROM conversations ORDER BY id",
+                "SELECT id, pseudonym, with_staff, resume_code_hash FROM conversations "
+                "ORDER BY id",
                 "SELECT id, text, status FROM answers ORDER BY id",
                 "SELECT id FROM staff_notes ORDER BY id",
                 "SELECT id, active, failed_logins, locked_until FROM staff_accounts "
@@ -199,6 +205,14 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/abmelden"): Case(STAFF, "page", 303, body=form(), check=logged_out,
                                 location=r"/staff/anmelden\?abgemeldet=1$",
                                 fresh_session=True),
+    ("GET", "/anmelden/code"): Case(PUBLIC, "page", 303, location=r"/staff/anmelden$"),
+    ("POST", "/anmelden/code"): Case(PUBLIC, "page", 303, body=form(code="123456"),
+                                     location=r"/staff/anmelden$"),
+    ("GET", "/konto"): Case(STAFF, "page", 200),
+    ("POST", "/konto/passwort"): Case(STAFF, "page", 400, body=form(
+        current=PASSWORD, password="neues-passwort-2027", password2="anderes-passwort-27")),
+    ("GET", "/konto/zwei-faktor"): Case(STAFF, "page", 200),
+    ("POST", "/konto/zwei-faktor"): Case(STAFF, "page", 400, body=form(code="kein-code")),
     ("GET", "/gespraeche"): Case(STAFF, "page", 200),
     ("POST", "/gespraeche/neu"): Case(STAFF, "page", 303, body=form(),
                                       location=r"/staff/gespraech/staff-[0-9a-f]{32}/chat$"),
@@ -267,8 +281,7 @@ def prepare(world: World, path: str) -> tuple[str, dict]:
             assert accounts.get(params["account_id"]).locked_until is not None
     if path == "/gespraeche/fortsetzen":
         cid = world.conversation()
-        params["code"] = world.store.get_or_create_resume_code(cid, lambda: (
-            f"MATRIX-TEST-{uuid.uuid4().int % 90 + 10}"))
+        params["code"] = world.store.issue_resume_code(cid)
     url = "/staff" + path.replace("{cid}", params.get("cid", "")).replace(
         "{account_id:int}", str(params.get("account_id", "")))
     return url.rstrip("/") if path != "/" else "/staff/", params
@@ -369,8 +382,9 @@ def test_counselling_together_new_and_resumed(world):
     row = listing[listing.index(f'href="/staff/gespraech/{cid}"'):][:800]
     assert "gemeinsam mit Fachkraft" in row and "1 von 6" in row
     paused = chat.post("message", {"payload": "/pause", "label": "Pause"})
-    code = world.store.get_conversation(cid).resume_code
-    assert code and paused["resume_code"] == code
+    code = paused["resume_code"]                       # the code is in the reply, not stored
+    assert code and find_code(said(paused)) == code
+    assert world.store.get_conversation(cid).resume_code_hash == code_hash(code)
     assert audit_rows(world.store, action="chat_started", conversation_id=cid)
 
     # another staff member continues it by its code, in the same chat component
@@ -384,6 +398,8 @@ def test_counselling_together_new_and_resumed(world):
     assert "Frage 1" in said(resumed) or any(
         m.get("custom", {}).get("question_id") == "living"
         for t in resumed["turns"] for m in t["messages"]), said(resumed)
+    # opening it in the console needs no code and leaves the person's code as it was
+    assert world.store.get_conversation(cid).resume_code_hash == code_hash(code)
     more = "Und ich will im Sommer Rad fahren."
     again.post("message", {"text": more})
     assert [a.text for a in world.store.active_answers(cid)] == [words, more]

@@ -1,5 +1,6 @@
 """Helpers shared by the staff console tests (no tests in here): creating accounts through
-the real `lwiw staff add` command, logging in, reading CSRF tokens from forms."""
+the real `lwiw staff add` command, logging in (with the second factor: an admin sets it
+up at the first login), reading CSRF tokens from forms."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import httpx
 from sqlalchemy import text as sql
 
 from bot.settings import ROOT
+from bot.staff import totp
+from bot.storage.models import utcnow
 from bot.storage.repository import Store
 
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 STAFF_COOKIE = "lwiw_staff"
+TOTP_SECRET = re.compile(r'id="totp-secret">([A-Z2-7 ]+)</code>')
 
 
 def lwiw(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -39,16 +43,54 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
-def login(client: httpx.Client, name: str, password: str) -> str:
-    """Log in through the form; returns the session's CSRF token."""
+def login(client: httpx.Client, name: str, password: str, code: str | None = None,
+          now: datetime | None = None) -> str:
+    """Log in through the form (with `code` for an account with a second factor; an admin
+    without one sets it up on the way, at `now` on the server's clock); returns the
+    session's CSRF token."""
     form = client.get("/staff/anmelden")
     assert form.status_code == 200
     reply = client.post("/staff/anmelden", data={
         "csrf": csrf_from(form.text), "name": name, "password": password, "weiter": ""},
         follow_redirects=False)
     assert reply.status_code == 303, reply.text[:500]
-    assert reply.headers["location"].endswith("/staff/gespraeche")
+    location = reply.headers["location"]
+    if location.endswith("/staff/anmelden/code"):
+        assert code, f"{name} has a second factor: pass its code"
+        reply = client.post(location, data={"csrf": csrf_from(client.get(location).text),
+                                            "code": code}, follow_redirects=False)
+        assert reply.status_code == 303, reply.text[:500]
+        location = reply.headers["location"]
+    if location.endswith("/staff/konto/zwei-faktor"):
+        enrol_totp(client, now)
+        location = "/staff/gespraeche"
+    assert location.endswith("/staff/gespraeche"), location
     return csrf_from(client.get("/staff/gespraeche").text)
+
+
+def enrol_totp(client: httpx.Client, now: datetime | None = None) -> str:
+    """Set up the second factor of the logged-in account as a person with an authenticator
+    app would (the key shown for typing it in); returns the secret."""
+    page = client.get("/staff/konto/zwei-faktor")
+    assert page.status_code == 200, page.text[:500]
+    secret = TOTP_SECRET.search(page.text).group(1).replace(" ", "")
+    reply = client.post("/staff/konto/zwei-faktor", data={
+        "csrf": csrf_from(page.text), "code": totp.code_at(secret, now or utcnow())},
+        follow_redirects=False)
+    assert reply.status_code == 303, reply.text[:500]
+    return secret
+
+
+def next_totp_code(database_url: str, name: str, now: datetime | None = None) -> str:
+    """A code the account has not used yet (the next step's if the current one was used
+    already: a code counts once, and the next step's is valid too)."""
+    with Store(database_url)._session() as session:
+        secret, last = session.execute(sql(
+            "SELECT totp_secret, totp_last_step FROM staff_accounts WHERE name = :n"),
+            {"n": name}).one()
+    now = now or utcnow()
+    offset = 1 if last is not None and last >= totp.step_of(secret, now) else 0
+    return totp.code_at(secret, now, offset)
 
 
 def seed_conversation(store: Store, sender: str, answers: dict[str, str],

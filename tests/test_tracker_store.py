@@ -1,5 +1,6 @@
 """bot/tracker_store.py: the same trackers as Rasa's SQLTrackerStore, from the same table
-(real SQLite file; PostgreSQL runs it in tests/test_cluster.py)."""
+(real SQLite file; PostgreSQL runs it in tests/test_cluster.py). These conversations have
+consent; without it the words are not stored (tests/test_consent_privacy.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ slots:
   stage:
     type: text
     mappings: [{type: custom}]
+  consent:
+    type: bool
+    mappings: [{type: custom}]
 responses:
   utter_greet: [{text: "Moin"}]
 """)
@@ -37,6 +41,7 @@ def session(start: float, words: str) -> list:
     return [
         ActionExecuted("action_session_start", timestamp=start),
         SessionStarted(timestamp=start),
+        SlotSet("consent", True, timestamp=start),
         ActionExecuted("action_listen", timestamp=start + 1),
         UserUttered(words, {"name": "inform", "confidence": 0.9}, timestamp=start + 2),
         SlotSet("stage", f"after {words}", timestamp=start + 3),
@@ -69,10 +74,10 @@ def test_same_trackers_as_rasas_store_for_latest_and_all_sessions(stores):
 
     latest = asyncio.run(lean.retrieve("person"))
     assert as_dicts(latest) == as_dicts(asyncio.run(rasa.retrieve("person")))
-    assert len(latest.events) == 7 and latest.get_slot("stage") == "after zwei"
+    assert len(latest.events) == 8 and latest.get_slot("stage") == "after zwei"
     full = asyncio.run(lean.retrieve_full_tracker("person"))
     assert as_dicts(full) == as_dicts(asyncio.run(rasa.retrieve_full_tracker("person")))
-    assert len(full.events) == 14
+    assert len(full.events) == 16
     assert as_dicts(asyncio.run(lean.retrieve("other"))) == \
         as_dicts(asyncio.run(rasa.retrieve("other")))
     assert asyncio.run(lean.retrieve("nobody")) is None
@@ -87,7 +92,7 @@ def test_saving_again_stores_only_the_new_events(stores):
     asyncio.run(lean.save(tracker))
     stored = asyncio.run(rasa.retrieve("person"))
     assert [e.as_dict() for e in stored.events] == [e.as_dict() for e in tracker.events]
-    assert len(stored.events) == 8
+    assert len(stored.events) == 9
 
 
 def test_events_without_a_session_start_are_all_one_session(stores):

@@ -14,6 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text as sql
 
 from bot.catalogue import QUESTION_IDS, load_questions
+from bot.resume_codes import code_hash
 from bot.web.app import create_app
 from bot.web.config import WebConfig, load_secret
 from bot.web.session import COOKIE_NAME, SALT
@@ -150,6 +151,8 @@ def test_full_conversation_clicked_and_typed(assistant, open_page):
     choose(page, "Ja, stimmt")
     bot_says(page, "Stimmt das so?")
     choose(page, "Alles Weitere stimmt")
+    bot_says(page, "Stimmen alle diese Punkte so?")           # shown together first
+    choose(page, "Ja, alle stimmen")
     bot_says(page, "Ihre Übersicht ist fertig")
     bot_says(page, "nächsten Schritte")                       # next steps in the chat
     download = page.locator("#log a", has_text="Meine Übersicht als PDF")
@@ -252,8 +255,9 @@ def test_keyboard_only(assistant, open_page):
     tab_to(page, text("chat_pause", False))
     page.keyboard.press("Enter")
     page.locator("#code-box").wait_for()
-    code = assistant.store.get_conversation(conversation_id(page)).resume_code
-    assert page.locator("#code-value").inner_text() == code
+    code = page.locator("#code-value").inner_text()
+    assert assistant.store.get_conversation(conversation_id(page)).resume_code_hash == (
+        code_hash(code))
     assert watch.problems == []
 
 
@@ -311,8 +315,8 @@ def test_without_consent_the_chat_answers_and_stores_nothing(assistant, open_pag
     page, watch = open_page()
     start_chat(page, assistant.web_url, consent=False)
     choose_after(page, "Bevor wir anfangen", "Nein")
-    bot_says(page, "In Ordnung, ich speichere nichts.")
-    assert "Nein, nichts speichern" in page.locator("#log .msg-you").first.inner_text()
+    bot_says(page, "In Ordnung: Was Sie schreiben, speichere ich nicht.")
+    assert "Nein, nicht speichern" in page.locator("#log .msg-you").first.inner_text()
     send(page, "was ist die eutb")
     bot_says(page, "Teilhabe")
     send(page, "Ich will alleine wohnen")
@@ -339,8 +343,8 @@ def test_pause_and_resume_with_the_code_in_a_fresh_browser(assistant, open_page)
     bot_says(page, "Ihr Code zum Weitermachen lautet")
     code = page.locator("#code-value").inner_text()
     first = conversation_id(page)
-    assert re.fullmatch(r"[A-Z]+-[A-Z]+-\d\d", code)
-    assert assistant.store.get_conversation(first).resume_code == code
+    assert re.fullmatch(r"[A-Z]+(-[A-Z]+){3}-\d\d", code)
+    assert assistant.store.get_conversation(first).resume_code_hash == code_hash(code)
     assert code in page.locator("#log").inner_text()
     page.context.close()
 
@@ -350,8 +354,12 @@ def test_pause_and_resume_with_the_code_in_a_fresh_browser(assistant, open_page)
     later.get_by_role("button", name=text("resume_button", False)).click()
     later.wait_for_url(base + "/chat")
     bot_says(later, "Willkommen zurück!")
+    bot_says(later, "Zuletzt weitergemacht am ")
     assert later.locator("#progress-text").inner_text() == "Frage 1 von 6"
     assert conversation_id(later) == first                     # the cookie moved
+    new_code = later.locator("#code-value").inner_text()       # the old code is used up
+    assert new_code != code and new_code in later.locator("#log").inner_text()
+    assert assistant.store.get_conversation(first).resume_code_hash == code_hash(new_code)
     choose(later, "Nein, weiter")
     bot_says(later, question_start(1))
     send(later, ANSWERS["self"])
@@ -447,7 +455,7 @@ def offline_web(tmp_path_factory) -> Iterator[str]:
     db_url = f"sqlite:///{tmp_path_factory.mktemp('offline') / 'web.db'}"
     upgrade_to_head(db_url)
     config = WebConfig(rasa_url=f"http://127.0.0.1:{free_port()}", database_url=db_url,
-                       secret_key="offline-" + "z" * 40)
+                       secret_key="rOyI5Mf_Kj7EBdq39smlwJ-htsywm43EJkdTBSYz05U")
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
                                            ws="none", log_level="warning"))

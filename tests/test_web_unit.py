@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import json
 import re
 import socket
 import stat
@@ -24,7 +25,7 @@ from starlette.testclient import TestClient
 
 from bot import knowledge
 from bot.catalogue import load_questions
-from bot.resume_codes import make_code
+from bot.resume_codes import ResumePolicy
 from bot.storage.repository import Store
 from bot.web import config as web_config
 from bot.web.app import create_app
@@ -36,7 +37,7 @@ from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import REGISTERS, load_texts, text
 from tests.conftest import free_port
 
-SECRET = "test-secret-" + "x" * 40
+SECRET = "fmyuT0FdLGbVGXVqOXw7aJppWv-crwaKZ7scwaoa538"  # random: weak keys are refused
 CSP_PARTS = ("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'")
 
 
@@ -140,8 +141,11 @@ def test_secret_comes_from_env_or_a_private_file(tmp_path, monkeypatch):
     path = tmp_path / "secret_key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(first) >= 32
     assert web_config.load_secret(tmp_path) == first            # generated once
-    monkeypatch.setenv(web_config.SECRET_ENV, "e" * 40)
-    assert web_config.load_secret(tmp_path) == "e" * 40
+    monkeypatch.setenv(web_config.SECRET_ENV, SECRET)
+    assert web_config.load_secret(tmp_path) == SECRET
+    monkeypatch.setenv(web_config.SECRET_ENV, "e" * 40)     # long, but not random
+    with pytest.raises(ValueError):
+        web_config.load_secret(tmp_path)
     monkeypatch.setenv(web_config.SECRET_ENV, "short")
     with pytest.raises(ValueError):
         web_config.load_secret(tmp_path)
@@ -221,6 +225,62 @@ def test_rate_limit_per_conversation(db_url):
         with TestClient(app) as other:           # another browser is not affected
             other_token = csrf_of(other)
             assert api(other, "/api/message", {"text": ""}, other_token).status_code == 400
+
+
+@pytest.fixture()
+def read_back_rasa() -> Iterator[str]:
+    """A Rasa REST channel in the read-back: every reply asks about an item with the
+    read-back's buttons."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps([{"recipient_id": "x", "text": "Stimmt das so?",
+                                          "buttons": [
+                {"title": "Ja, stimmt", "payload": "/affirm"},
+                {"title": "Ändern", "payload": "/deny"},
+                {"title": "Entfernen", "payload": "/remove_item"},
+                {"title": "Alles Weitere stimmt", "payload": "/confirm_all"}]}]).encode())
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_clicking_through_the_read_back_is_never_refused(db_url, read_back_rasa):
+    """Issue 13: a read-back of many items is clicked through faster than the typed
+    message limit allows. A click on a button the bot has just offered counts apart (its
+    own, larger budget); typed text and payloads not offered still count as messages."""
+    app = create_app(make_config(db_url, rasa_url=read_back_rasa, messages_per_minute=3,
+                                 button_clicks_per_minute=40))
+    with TestClient(app) as client:
+        token = csrf_of(client)
+        assert api(client, "/api/message", {"text": "nein"}, token).status_code == 200
+        clicks = [api(client, "/api/message", {"payload": "/affirm", "label": "Ja, stimmt"},
+                      token).status_code for _ in range(30)]
+        assert clicks == [200] * 30
+        assert api(client, "/api/message", {"payload": "/remove_item", "label": "Entfernen"},
+                   token).status_code == 200
+        typed = [api(client, "/api/message", {"text": "passt"}, token).status_code
+                 for _ in range(3)]
+        assert typed == [200, 200, 429]       # 1 + 2 typed: the message limit is 3
+        # a payload the last reply did not offer counts as a message
+        assert api(client, "/api/message", {"payload": "/pause"}, token).status_code == 429
+        # the click budget still ends somewhere (scripts)
+        more = [api(client, "/api/message", {"payload": "/affirm"}, token).status_code
+                for _ in range(12)]
+        assert 429 in more
 
 
 def test_rate_limiter_window_slides():
@@ -467,12 +527,13 @@ def test_resume_code_moves_the_cookie_to_the_old_conversation(client, db_url):
     store = Store(db_url)
     store.record_consent("web-old", True)
     store.set_language_mode("web-old", True)
-    code = store.get_or_create_resume_code("web-old", make_code)
+    code = store.issue_resume_code("web-old")
     token = csrf_of(client)
-    unknown = client.post("/weitermachen", data={"csrf": token, "code": "HAFEN-KRAN-00"})
+    unknown = client.post("/weitermachen", data={"csrf": token, "code": "HAFEN-KRAN-MOND-TEE-00"})
     assert unknown.status_code == 400 and text("resume_unknown", False) in unknown.text
     assert 'aria-invalid="true"' in unknown.text
-    moved = client.post("/weitermachen", data={"csrf": token, "code": f" {code.lower()} "},
+    typed = f" {code.lower().replace('-', ' ')} "              # any case, spaces for hyphens
+    moved = client.post("/weitermachen", data={"csrf": token, "code": typed},
                         follow_redirects=False)
     assert moved.headers["location"] == "/chat"
     session = session_of(client)
@@ -481,11 +542,16 @@ def test_resume_code_moves_the_cookie_to_the_old_conversation(client, db_url):
 
 
 def test_resume_attempts_are_limited(db_url):
-    with TestClient(create_app(make_config(db_url, resume_attempts=2))) as client:
+    policy = ResumePolicy(client_failures=2, global_failures=100)
+    with TestClient(create_app(make_config(db_url, resume=policy))) as client:
         token = csrf_of(client)
-        statuses = [client.post("/weitermachen", data={"csrf": token, "code": "A-B-11"})
-                    .status_code for _ in range(3)]
+        statuses = [client.post("/weitermachen", data={"csrf": token,
+                                                       "code": f"HAFEN-KRAN-MOND-TEE-{n}"})
+                    .status_code for n in (11, 12, 13)]
         assert statuses == [400, 400, 429]
+        refused = client.post("/weitermachen",
+                              data={"csrf": token, "code": "HAFEN-KRAN-MOND-TEE-14"})
+        assert text("resume_too_many", False, minutes=60) in refused.text
 
 
 # ---------------------------------------------------------------- export and staff mount

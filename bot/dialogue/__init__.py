@@ -28,6 +28,9 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     deactivate_loop: bool = False
     restart: bool = False
+    # the message is not for the active form: the form steps back and the rules answer
+    # it (a global intent such as a plain FAQ question or "alle Daten löschen")
+    reject: bool = False
 
     def say(self, response: str, **variables: Any) -> Turn:
         self.replies.append(Reply(response=response, variables=variables))
@@ -36,6 +39,27 @@ class Turn:
     def say_text(self, text: str, custom: dict | None = None) -> Turn:
         self.replies.append(Reply(text=text, custom=custom))
         return self
+
+    def then(self, other: Turn) -> Turn:
+        """This turn followed by `other`: its replies after ours, its slots over ours."""
+        self.replies += other.replies
+        self.slots.update(other.slots)
+        return self
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The person's message as the NLU saw it: for a message that holds an answer and
+    something else (a question, "weiß nicht", a greeting), and for typed choices."""
+
+    text: str = ""
+    intent: str | None = None
+    faq_topic: str | None = None
+    entities: tuple[str, ...] = ()
+    source: str = "chat"  # "staff_chat" when a counsellor sits beside the person
+    # the figures of the person's last budget calculation (slot budget_figures), so that a
+    # follow-up like "wie viel ist das im Jahr?" can be answered
+    budget: dict | None = None
 
 
 def quote(text: str, limit: int = 300) -> str:

@@ -3,28 +3,37 @@ crisis, FAQ, pause and resume, showing and deleting the person's data."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from functools import lru_cache
+
+import yaml
 
 from bot import knowledge, urgent
 from bot.catalogue import QUESTION_IDS, load_questions
 from bot.dialogue import Turn, quote
 from bot.dialogue.interview import FINAL_STATES, resume_slots
-from bot.resume_codes import find_code, make_code
-from bot.storage.repository import Store
-from bot.ui_texts import label
+from bot.easy_format import date_text
+from bot.resume_codes import date_de, find_code
+from bot.settings import ROOT
+from bot.storage.repository import EXPIRED, RESUMED, TOO_MANY, Store
+from bot.ui_texts import label, label_map
 
 
 def knowledge_text(entry_id: str, easy: bool, today: date | None = None,
                    with_source: bool = True) -> str:
-    """A knowledge entry as a chat message: its text and where it comes from."""
+    """A knowledge entry as a chat message: its text, where it comes from and, for an
+    entry nobody here has checked at its source yet (`verify`), "Bitte prüfen" - in the
+    chat as in the export. The crisis layer asks for the bare text (`with_source=False`)."""
     text = knowledge.current_text(entry_id, easy, today)
     if text is None:
         return label("outdated", easy)
     if not with_source:
         return text
     item = knowledge.entry(entry_id)
-    source = label("source_line", easy, source=item.source,
-                   checked=item.checked.strftime("%d.%m.%Y"))
+    source = label("source_line", easy, source=" ".join(item.source.split()),
+                   checked=date_text(item.checked, easy))
+    if item.verify:
+        source = f"{source}\n{label('verify_note', easy)}"
     return f"{text}\n\n{source}"
 
 
@@ -66,6 +75,18 @@ def set_language(store: Store, sender_id: str, easy: bool, consent: bool | None)
     return Turn().say("utter_easy_language_on" if easy else "utter_easy_language_off")
 
 
+def no_urgent_need() -> Turn:
+    """ "nein" to "Was ist dringend?": the urgent step ends, without any pointers."""
+    return Turn(slots={"urgent_check": True, "urgent_text": "-"}).say("utter_urgent_none")
+
+
+def urgent_kinds(categories: list[str] | tuple[str, ...], easy: bool) -> str:
+    """The kinds of an urgent need in words ("Geld, Essen")."""
+    names = label_map("urgent_kinds")
+    said = [names[c]["easy" if easy else "standard"] for c in categories if c in names]
+    return ", ".join(said) or label("urgent_unknown", easy)
+
+
 def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bool | None,
                 today: date | None = None) -> Turn:
     categories = urgent.categorize(text)
@@ -89,59 +110,119 @@ def human_handoff(easy: bool, today: date | None = None) -> Turn:
     )
 
 
-def pause(store: Store, sender_id: str, consent: bool | None) -> Turn:
+OWN_RESUME = "/resume"   # the bare intent: continue this sender's own conversation
+RESPONSES_FILE = ROOT / "domain" / "responses.yml"
+
+
+def pause(store: Store, sender_id: str, consent: bool | None,
+          known_code: str | None = None) -> Turn:
+    """The code to come back with. `known_code`: the code this conversation showed before
+    (its `resume_code` slot), shown again while it is valid."""
     if not consent:
         return Turn().say("utter_pause_no_consent")
-    code = store.get_or_create_resume_code(sender_id, make_code)
+    code = store.issue_resume_code(sender_id, known_code)
     return Turn(slots={"resume_code": code}).say("utter_pause", resume_code=code)
 
 
 def goodbye(store: Store, sender_id: str, slots: dict) -> Turn:
     if slots.get("consent") and not slots.get("summary_done"):
-        code = store.get_or_create_resume_code(sender_id, make_code)
+        code = store.issue_resume_code(sender_id, slots.get("resume_code"))
         return Turn(slots={"resume_code": code}).say("utter_goodbye_with_code", resume_code=code)
     return Turn().say("utter_goodbye")
 
 
-def resume(store: Store, sender_id: str, code_entity: str | None, text: str) -> Turn:
+def resume(store: Store, sender_id: str, code_entity: str | None, text: str,
+           address_key: str | None = None) -> Turn:
     """Continue an earlier conversation by its code.
+
+    Every attempt passes the failure limits (Store.resume_with_code: per sender id, per
+    client address when the web app sent one, and all attempts together); a good code is
+    used up and a new one is shown, with the date the old one was last used. The bare
+    intent without a code (the staff console opening a conversation under its own id)
+    continues the sender's own conversation, which needs no code.
 
     The slots are set so that whichever form is active simply asks the next open question;
     the rules continue by `stage`.
     """
     code = find_code(code_entity or "") or find_code(text)
     if code is None:
+        own = store.get_conversation(sender_id)
+        if text.strip() == OWN_RESUME and own is not None and own.consent_given:
+            return _welcome_back(_continue(store, own.id))
         return Turn().say("utter_resume_ask_code")
-    canonical = store.find_by_resume_code(code)
-    if canonical is None:
+    outcome = store.resume_with_code(sender_id, code, address_key)
+    if outcome.status == TOO_MANY:
+        return Turn().say("utter_resume_too_many",
+                          minutes=str(store.resume_policy.window_minutes))
+    if outcome.status == EXPIRED:
+        return Turn().say("utter_resume_expired", days=str(store.resume_policy.idle_days))
+    if outcome.status != RESUMED:
         return Turn().say("utter_resume_unknown")
-    if canonical != store.canonical_id(sender_id):
-        store.link_sender(sender_id, canonical)
+    return _welcome_back(_continue(store, outcome.conversation_id, outcome.new_code),
+                         outcome.new_code, outcome.last_used_at)
+
+
+def _welcome_back(turn: Turn, new_code: str | None = None,
+                  last_used_at: datetime | None = None) -> Turn:
+    easy = turn.slots["easy_language"] is True
+    _say_in_register(turn, "utter_resumed", easy)
+    if new_code is not None:
+        # "zuletzt weitergemacht am …": when the code was last issued (a pause) or used
+        _say_in_register(turn, "utter_resume_new_code", easy, resume_code=new_code,
+                         last_date=date_de(last_used_at) if last_used_at else "–")
+    if turn.slots["summary_done"]:
+        _say_in_register(turn, "utter_done_help", easy)
+    return turn
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict[str, list[dict]]:
+    return yaml.safe_load(RESPONSES_FILE.read_text(encoding="utf-8"))["responses"]
+
+
+def _say_in_register(turn: Turn, response: str, easy: bool, **values: str) -> None:
+    """Say a domain response in the register of the resumed conversation.
+
+    Rasa picks a response's variant by the slots as they were before this action's events:
+    after a code typed in a new browser that is the new browser's register, so a person
+    who reads Leichte Sprache would get the welcome and the new code in standard German.
+    The text is the domain's own (domain/responses.yml), chosen here."""
+    variants = _responses()[response]
+    chosen = next(v for v in variants if bool(v.get("condition")) == easy)
+    turn.say_text(chosen["text"].format(**values))
+
+
+def _continue(store: Store, canonical: str, code: str | None = None) -> Turn:
+    """The slots that put the conversation `canonical` back where it left off."""
     conversation = store.get_conversation(canonical)
     summary_done = conversation.summary_confirmed_at is not None
     slots: dict = {
         "consent": True,
         "easy_language": conversation.language_mode == "easy",
         "urgent_check": False,
-        "resume_code": code,
         "summary_done": summary_done,
     }
+    if code is not None:
+        slots["resume_code"] = code
     slots.update(resume_slots(store, canonical))
     slots["stage"] = stage_after_resume(slots, summary_done)
-    turn = Turn(slots=slots).say("utter_resumed")
-    if summary_done:
-        turn.say("utter_done_help")
-    return turn
+    return Turn(slots=slots)
 
 
 def show_profile(store: Store, sender_id: str, consent: bool | None, easy: bool) -> Turn:
     if not consent:
         return Turn().say("utter_profile_no_consent")
     answers = store.active_answers(sender_id)
-    if not answers:
+    needs = store.urgent_needs(sender_id)
+    if not answers and not needs:
         return Turn().say("utter_profile_empty")
     bullet = label("bullet", easy)
     blocks = []
+    for need in needs:
+        # an urgent need comes first, with its kind
+        kinds = urgent_kinds([c for c in (need.categories or "").split(",") if c], easy)
+        blocks.append(f"{label('urgent_heading', easy, kinds=kinds)}\n"
+                      f"{bullet}„{quote(need.text)}“")
     for item in load_questions():
         own = [a for a in answers if a.question_id == item.id]
         if own:
@@ -156,7 +237,13 @@ def request_delete(store: Store, sender_id: str, consent: bool | None) -> Turn:
     return Turn().say("utter_ask_delete_confirm")
 
 
-def confirm_delete(store: Store, sender_id: str) -> Turn:
+def confirm_delete(store: Store, sender_id: str, asked: bool = True,
+                   consent: bool | None = None) -> Turn:
+    """Delete everything, but only as the answer to the delete question: a "ja, alles
+    löschen" typed out of the blue (or a read-back word taken for it) gets the question
+    first, with its own confirmation."""
+    if not asked:
+        return Turn(deactivate_loop=True).then(request_delete(store, sender_id, consent))
     store.delete_conversation(sender_id)
     return Turn(deactivate_loop=True, restart=True).say("utter_deleted")
 

@@ -1,27 +1,40 @@
 """The six guiding questions: what happens with each value the interview form receives.
 
 Slot values besides free text come from intent mappings in the domain:
-``__more__`` (affirm), ``__done__`` (deny), ``__skip__``, ``__back__``, ``__dontknow__``.
-A question's slot ends as ``answered``, ``skipped`` or ``none``.
+``__more__`` (affirm), ``__done__`` (deny), ``__skip__``, ``__back__``, ``__dontknow__``,
+``__remove__`` (remove_item). A question's slot ends as ``answered``, ``skipped`` or
+``none``.
+
+`ask_mode` says how the open question is asked: ``first``, ``more`` ("Gibt es noch
+mehr?"), ``what_else``, ``again`` (a skipped question offered once more before the
+read-back), ``back:<answer id>`` ("zurück" showed that answer: keep, change or remove?) and
+``fix:<answer id>`` (the new words for that answer are awaited). Nothing the person said is
+deleted unless they choose it (issue 13).
 """
 
 from __future__ import annotations
 
 from bot.catalogue import QUESTION_IDS, previous_question, question_payload
-from bot.dialogue import Turn, quote
-from bot.storage.repository import Store
+from bot.dialogue import Incoming, Reply, Turn, quote, words
+from bot.storage.repository import AnswerView, Store
 
 MORE = "__more__"
 DONE = "__done__"
 SKIP = "__skip__"
 BACK = "__back__"
 DONT_KNOW = "__dontknow__"
-MARKERS = (MORE, DONE, SKIP, BACK, DONT_KNOW)
+REMOVE = "__remove__"
+MARKERS = (MORE, DONE, SKIP, BACK, DONT_KNOW, REMOVE)
 FINAL_STATES = ("answered", "skipped", "none")
 
 ASK_FIRST = "first"
 ASK_MORE = "more"
 ASK_WHAT_ELSE = "what_else"
+ASK_AGAIN = "again"
+BACK_MENU = "back"
+FIX = "fix"
+
+BACK_BUTTONS = "utter_go_back_menu"
 
 
 def is_final(value: object) -> bool:
@@ -29,53 +42,150 @@ def is_final(value: object) -> bool:
     return value in FINAL_STATES
 
 
-def ask(question_id: str, ask_mode: str | None) -> Turn:
+def _mode(ask_mode: str | None) -> tuple[str | None, int | None]:
+    """("back", 12) for "back:12"; (ask_mode, None) otherwise."""
+    name, _, ident = (ask_mode or "").partition(":")
+    if ident.isdigit():
+        return name, int(ident)
+    return ask_mode, None
+
+
+def ask(question_id: str, ask_mode: str | None, store: Store | None = None,
+        sender_id: str | None = None) -> Turn:
     """The message that asks (or asks again) a guiding question, with the payload contract.
 
     Texts are generated domain responses (from data/questions.yml) so that Rasa picks the
-    register by the `easy_language` slot.
+    register by the `easy_language` slot. After "zurück" it is the choice for the answer
+    shown, or the request for its new words (each said once: here, not by validation).
     """
-    if ask_mode == ASK_MORE:
+    mode, answer_id = _mode(ask_mode)
+    if mode in (BACK_MENU, FIX) and store is not None and sender_id and answer_id:
+        answer = store.answer_text(sender_id, answer_id)
+        if answer is not None:
+            name = BACK_BUTTONS if mode == BACK_MENU else "utter_ask_answer_correction"
+            return Turn().say(name, answer=quote(answer.text))
+    turn = Turn()
+    if mode == ASK_MORE:
         name = f"utter_more_{question_id}"
-    elif ask_mode == ASK_WHAT_ELSE:
+    elif mode == ASK_WHAT_ELSE:
         name = "utter_what_else"
     else:
+        if mode == ASK_AGAIN:
+            turn.say("utter_offer_skipped")
         name = f"utter_question_{question_id}"
-    turn = Turn().say(name)
-    turn.replies[-1].custom = question_payload(question_id)
+    turn.replies.append(Reply(response=name, custom=question_payload(question_id)))
     return turn
 
 
 def handle_value(store: Store, sender_id: str, question_id: str, value: str,
-                 ask_mode: str | None, consent: bool) -> Turn:
+                 ask_mode: str | None, consent: bool, message: Incoming | None = None,
+                 easy: bool = False, states: dict | None = None,
+                 reoffered: list | None = None) -> Turn:
+    """What a value of the question's slot does. `message`: the person's message as the
+    NLU saw it; `states`: the answer slots of all questions (to offer a skipped question
+    once more at the end); `reoffered`: the questions already offered once more."""
     slot = f"answer_{question_id}"
     if value in FINAL_STATES:
         return Turn(slots={slot: value})
+    message = message or Incoming(text=value if value not in MARKERS else "")
+    mode, answer_id = _mode(ask_mode)
+    answers = store.active_answers(sender_id, question_id) if consent else []
+    if mode == BACK_MENU and answer_id:
+        return _back_choice(store, sender_id, question_id, value, message, answer_id, answers,
+                            easy)
+    if mode == FIX and answer_id:
+        return _fix(store, sender_id, question_id, value, message, answer_id, answers)
     if value == DONT_KNOW:
-        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
+        return _dont_know(store, sender_id, question_id, message, consent, easy)
     if value == MORE:
         return Turn(slots={slot: None, "ask_mode": ASK_WHAT_ELSE})
-    answers = store.active_answers(sender_id, question_id) if consent else []
+    finish = _Finish(store, sender_id, question_id, consent, states, reoffered)
     if value == DONE:
-        return _finish(store, sender_id, question_id, "answered" if answers else "none", consent)
+        return finish("answered" if answers else "none")
     if value == SKIP:
-        if answers:
-            return _finish(store, sender_id, question_id, "answered", consent)
-        return _finish(store, sender_id, question_id, "skipped", consent)
-    if value == BACK:
-        return _go_back(store, sender_id, question_id, answers, ask_mode)
-    return _answer(store, sender_id, question_id, value, consent)
+        return finish("answered" if answers else "skipped")
+    if value in (BACK, REMOVE):
+        return _go_back(store, sender_id, question_id, answers, consent)
+    return _free_text(store, sender_id, question_id, value, message, consent, easy)
 
 
-def _finish(store: Store, sender_id: str, question_id: str, state: str, consent: bool) -> Turn:
-    if consent:
-        store.set_question_state(sender_id, question_id, state)
-    turn = Turn(slots={f"answer_{question_id}": state, "ask_mode": ASK_FIRST})
-    if state == "skipped":
-        turn.say("utter_skipped")
-    elif state == "none":
-        turn.say("utter_question_none")
+def _free_text(store: Store, sender_id: str, question_id: str, text: str,
+               message: Incoming, consent: bool, easy: bool) -> Turn:
+    from bot.dialogue import mixed
+
+    slot = f"answer_{question_id}"
+    if message.intent in mixed.DELETE_INTENTS:
+        return Turn(reject=True)           # "alle meine Daten löschen": the rules ask
+    if message.intent in (*mixed.QUESTION_INTENTS, *mixed.GREETING_INTENTS):
+        part = mixed.answer_part(message)
+        if part is None:
+            return Turn(reject=True)       # a plain question or greeting: the rules answer
+        return _answer(store, sender_id, question_id, part, consent).then(
+            mixed.other_part(message, easy))
+    if words.is_non_answer(text):
+        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
+    # "Hallo! Ich möchte …": the greeting is no part of the answer; otherwise every
+    # character is kept as written
+    said = words.strip_greeting(text)
+    if said == text.strip() or not words.content_words(said):
+        said = text
+    turn = _answer(store, sender_id, question_id, said, consent)
+    if words.says_dont_know(text):
+        turn.say(f"utter_examples_{question_id}")
+    if message.intent is not None:
+        # a question inside the answer about a topic we know: answered too (the answer
+        # itself is stored whole, question and all)
+        for topic in words.asked_topics(text)[:1]:
+            turn.then(mixed.other_part(Incoming(text, "faq", topic), easy))
     return turn
+
+
+def _dont_know(store: Store, sender_id: str, question_id: str, message: Incoming,
+               consent: bool, easy: bool) -> Turn:
+    """ "weiß nicht": the examples; an answer in the same message is stored first."""
+    from bot.dialogue import mixed
+
+    part = mixed.answer_part(Incoming(message.text, "dont_know", entities=message.entities))
+    if part is None or words.is_non_answer(part):
+        return Turn(slots={f"answer_{question_id}": None}).say(
+            f"utter_examples_{question_id}")
+    return _answer(store, sender_id, question_id, part, consent).say(
+        f"utter_examples_{question_id}")
+
+
+class _Finish:
+    """The question ends in `state`; before the read-back, a skipped question is offered
+    once more (each skipped question once, in the order of the questions)."""
+
+    def __init__(self, store: Store, sender_id: str, question_id: str, consent: bool,
+                 states: dict | None, reoffered: list | None) -> None:
+        self.store, self.sender_id, self.question_id = store, sender_id, question_id
+        self.consent, self.states = consent, dict(states or {})
+        self.reoffered = list(reoffered or [])
+
+    def __call__(self, state: str) -> Turn:
+        if self.consent:
+            self.store.set_question_state(self.sender_id, self.question_id, state)
+        turn = Turn(slots={f"answer_{self.question_id}": state, "ask_mode": ASK_FIRST})
+        if state == "skipped":
+            turn.say("utter_skipped")
+        elif state == "none":
+            turn.say("utter_question_none")
+        if self.states:
+            self.states[f"answer_{self.question_id}"] = state
+            again = self._offer_again()
+            if again is not None:
+                turn.slots.update({f"answer_{again}": None, "ask_mode": ASK_AGAIN,
+                                   "reoffered": [*self.reoffered, again]})
+        return turn
+
+    def _offer_again(self) -> str | None:
+        states = [self.states.get(f"answer_{q}") for q in QUESTION_IDS]
+        if not all(state in FINAL_STATES for state in states) or "answered" not in states:
+            # someone who answered nothing at all is not asked everything again
+            return None
+        return next((q for q in QUESTION_IDS if self.states.get(f"answer_{q}") == "skipped"
+                     and q not in self.reoffered), None)
 
 
 def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: bool) -> Turn:
@@ -90,26 +200,116 @@ def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: 
     )
 
 
-def _go_back(store: Store, sender_id: str, question_id: str, answers, ask_mode) -> Turn:
+def _latest_answer(store: Store, sender_id: str, question_id: str,
+                   before: int | None = None) -> AnswerView | None:
+    """The person's most recent answer to this question or one before it (by the time it
+    was given), optionally only those given before answer `before`."""
+    upto = QUESTION_IDS[: QUESTION_IDS.index(question_id) + 1]
+    candidates = [a for a in store.active_answers(sender_id) if a.question_id in upto
+                  and (before is None or a.id < before)]
+    return max(candidates, key=lambda a: a.id, default=None)
+
+
+def _resume_mode(answers: list) -> str:
+    return ASK_MORE if answers else ASK_FIRST
+
+
+def _go_back(store: Store, sender_id: str, question_id: str, answers: list,
+             consent: bool) -> Turn:
+    """ "zurück": the most recent answer is shown with a choice (keep, change, remove);
+    nothing changes until the person chooses. Without any answer to show, the previous
+    question is asked again (it had none)."""
     slot = f"answer_{question_id}"
-    if ask_mode in (ASK_MORE, ASK_WHAT_ELSE) and answers:
-        last = answers[-1]
-        store.supersede_answers(sender_id, [last.id])
-        mode = ASK_MORE if len(answers) > 1 else ASK_FIRST
-        return Turn(slots={slot: None, "ask_mode": mode}).say(
-            "utter_go_back_last_removed", answer=quote(last.text)
-        )
+    latest = _latest_answer(store, sender_id, question_id) if consent else None
+    if latest is not None:
+        return Turn(slots={slot: None, "ask_mode": f"{BACK_MENU}:{latest.id}"})
     previous = previous_question(question_id)
     if previous is None:
         return Turn(slots={slot: None}).say("utter_go_back_first")
-    previous_answers = store.active_answers(sender_id, previous.id)
-    store.supersede_answers(sender_id, [a.id for a in previous_answers])
-    store.set_question_state(sender_id, previous.id, None)
-    turn = Turn(slots={slot: None, previous.slot: None, "ask_mode": ASK_FIRST})
-    if previous_answers:
-        said = " / ".join(quote(a.text, 150) for a in previous_answers)
-        return turn.say("utter_go_back_previous", answer=said)
-    return turn.say("utter_go_back_previous_empty")
+    if consent:
+        store.set_question_state(sender_id, previous.id, None)
+    return Turn(slots={slot: None, previous.slot: None, "ask_mode": ASK_FIRST}).say(
+        "utter_go_back_previous_empty")
+
+
+def _choice(value: str, message: Incoming) -> str | None:
+    """The person's choice for an answer shown after "zurück": typed words first (they
+    mean what the buttons mean), then the button's intent."""
+    typed = words.choice(message.text)
+    if typed is not None:
+        return typed
+    return {MORE: words.CONFIRM, DONE: words.CHANGE, REMOVE: words.REMOVE, SKIP: words.KEEP,
+            BACK: BACK, DONT_KNOW: words.KEEP}.get(value)
+
+
+def _back_choice(store: Store, sender_id: str, question_id: str, value: str,
+                 message: Incoming, answer_id: int, answers: list, easy: bool) -> Turn:
+    slot = f"answer_{question_id}"
+    shown = store.answer_text(sender_id, answer_id)
+    chosen = _choice(value, message)
+    if message.intent in ("delete_data", "confirm_delete", "cancel_delete") and (
+            chosen is None or words.asks_to_delete_all(message.text)):
+        return Turn(reject=True)
+    if shown is None:
+        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)})
+    if chosen in (words.CONFIRM, words.KEEP, words.CONFIRM_ALL, words.SKIP):
+        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)}).say(
+            "utter_go_back_kept")
+    if chosen == words.CHANGE:
+        return Turn(slots={slot: None, "ask_mode": f"{FIX}:{answer_id}"})
+    if chosen == words.REMOVE:
+        return _remove(store, sender_id, question_id, shown)
+    if chosen == BACK:
+        earlier = _latest_answer(store, sender_id, question_id, before=answer_id)
+        if earlier is None:
+            return Turn(slots={slot: None}).say("utter_go_back_nothing_before")
+        return Turn(slots={slot: None, "ask_mode": f"{BACK_MENU}:{earlier.id}"})
+    # new words instead of a choice: a further answer to the open question (the one
+    # shown stays; the read-back lets the person remove it)
+    return _free_text(store, sender_id, question_id, message.text or value, message, True,
+                      easy)
+
+
+def _remove(store: Store, sender_id: str, question_id: str, shown: AnswerView) -> Turn:
+    """The person chose to remove the answer shown. If that leaves an earlier question
+    without any answer, that question is asked again."""
+    store.supersede_answers(sender_id, [shown.id], status="removed")
+    turn = Turn(slots={f"answer_{question_id}": None}).say("utter_go_back_removed",
+                                                           answer=quote(shown.text))
+    if shown.question_id != question_id and not store.active_answers(sender_id,
+                                                                     shown.question_id):
+        store.set_question_state(sender_id, shown.question_id, None)
+        turn.slots.update({f"answer_{shown.question_id}": None, "ask_mode": ASK_FIRST})
+    else:
+        turn.slots["ask_mode"] = _resume_mode(store.active_answers(sender_id, question_id))
+    return turn
+
+
+def _fix(store: Store, sender_id: str, question_id: str, value: str, message: Incoming,
+         answer_id: int, answers: list) -> Turn:
+    """The new words for an answer shown after "zurück": "stimmt doch" keeps it, a remove
+    word removes it, anything else replaces it (the old words stay in the history)."""
+    slot = f"answer_{question_id}"
+    shown = store.answer_text(sender_id, answer_id)
+    if message.intent in ("delete_data", "confirm_delete", "cancel_delete") and (
+            words.choice(message.text) is None or words.asks_to_delete_all(message.text)):
+        return Turn(reject=True)
+    if shown is None:
+        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)})
+    chosen = _choice(value, message)
+    text = (message.text or "").strip()
+    if chosen == words.REMOVE:
+        return _remove(store, sender_id, question_id, shown)
+    if chosen is not None or value in MARKERS or words.is_non_answer(text) \
+            or not words.is_typed(text):
+        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)}).say(
+            "utter_go_back_kept")
+    new_id = store.correct_answer(sender_id, shown.id, text)
+    store.record_correction(sender_id, shown.text, text, answer_id=new_id,
+                            item_key=f"answer:{shown.id}", source=message.source)
+    now = store.active_answers(sender_id, question_id)
+    return Turn(slots={slot: None, "ask_mode": _resume_mode(now)}).say(
+        "utter_item_corrected", item=quote(text))
 
 
 def resume_slots(store: Store, sender_id: str) -> dict[str, str | None]:

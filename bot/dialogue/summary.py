@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from bot.dialogue import Turn, quote
+from bot.dialogue import Incoming, Turn, quote, words
 from bot.profile import build_profile, readback
 from bot.profile.items import AnswerItems, Item, derive
 from bot.storage.repository import Store
@@ -25,6 +26,10 @@ CHANGE = "change"
 REMOVE = "remove"
 CONFIRM_ALL = "confirm_all"
 SKIP = "skip"
+DECISIONS = (CONFIRM, CHANGE, REMOVE, CONFIRM_ALL, SKIP)
+# `current_item` while the remaining items are shown together ("Alle bestätigen")
+ALL = "__all__"
+DELETE_INTENTS = ("delete_data", "confirm_delete", "cancel_delete")
 
 ANSWER_PREFIX = "answer:"
 
@@ -37,11 +42,22 @@ class ReadBackItem:
     item: Item | None = None
     shared: bool = False  # the words name other people of the network too
 
+    @property
+    def quoted(self) -> bool:
+        """Read back as the person's own words: an answer as a whole, or an item whose
+        rephrasing could change what it says (a negation, an unclear "mir")."""
+        return self.item is None or readback.needs_quote(self.text)
+
     def sentence(self, easy: bool = False) -> str:
         """What the bot says back for this item, in the chosen register."""
-        if self.item is None:
+        if self.quoted:
             return quote(self.text)
         return readback.sentence(self.item, easy, self.shared)
+
+    def line(self, easy: bool = False) -> str:
+        """The item in a list: quoted words in quotation marks."""
+        said = self.sentence(easy)
+        return f"„{said}“" if self.quoted else said
 
 
 def _derived(store: Store, sender_id: str, today: date | None = None) -> list[AnswerItems]:
@@ -74,13 +90,20 @@ def pending_items(store: Store, sender_id: str) -> list[ReadBackItem]:
     return result
 
 
-def ask_next(store: Store, sender_id: str, easy: bool = False) -> Turn:
+def ask_next(store: Store, sender_id: str, easy: bool = False,
+             current: str | None = None) -> Turn:
+    """The next item to decide on; with `current` == ALL, all remaining items together
+    ("Stimmen alle diese Punkte?")."""
     items = pending_items(store, sender_id)
     if not items:
         return Turn(slots={"current_item": None})
+    if current == ALL:
+        bullet = label("bullet", easy)
+        listed = "\n".join(f"{bullet}{item.line(easy)}" for item in items)
+        return Turn(slots={"current_item": ALL}).say("utter_confirm_all_list", items=listed)
     item = items[0]
     # the person's own words are quoted; a structured item is the bot's own short sentence
-    response = "utter_ask_item_decision" if item.item is None else "utter_ask_item_check"
+    response = "utter_ask_item_decision" if item.quoted else "utter_ask_item_check"
     return Turn(slots={"current_item": item.key}).say(response, item=item.sentence(easy))
 
 
@@ -105,14 +128,49 @@ def _confirm_decided_answers(store: Store, sender_id: str) -> None:
     store.confirm_answers(sender_id, done)
 
 
+@lru_cache(maxsize=1)
+def global_intents() -> frozenset[str]:
+    """Intents every state understands (data/dialogue.yml)."""
+    from bot.domain_gen import dialogue_spec
+
+    return frozenset(dialogue_spec()["global_intents"])
+
+
+def decide_message(store: Store, sender_id: str, key: str | None, value: str,
+                   message: Incoming) -> Turn:
+    """The person's reply to a read-back item. Typed words mean what the buttons mean,
+    for this item only ("entfernen", "löschen" remove it; "ändern", "stimmt nicht" ask
+    for the right words; "passt" confirms it); deleting all data is never one of them."""
+    typed = words.choice(message.text)
+    if typed == words.KEEP:
+        typed = CONFIRM
+    if (message.intent in DELETE_INTENTS and words.asks_to_delete_all(message.text)) or (
+            typed is None and message.intent in global_intents()):
+        # a request of its own ("alle meine Daten löschen", an FAQ question): the rules
+        return Turn(slots={"item_decision": None}, reject=True)
+    decision = typed or (value if value in DECISIONS else None)
+    if decision is None:
+        # anything else: a hint with the words that work, and the item again
+        return Turn(slots={"item_decision": None}).say("utter_readback_choose")
+    return decide(store, sender_id, key, decision)
+
+
 def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn:
     turn = Turn(slots={"item_decision": None})
+    if key == ALL:
+        # the remaining items were shown together: a yes confirms them, anything else
+        # goes through them one by one
+        turn.slots["current_item"] = None
+        if decision in (CONFIRM, CONFIRM_ALL):
+            items = pending_items(store, sender_id)
+            store.confirm_answers(sender_id, [i.answer_id for i in items if i.item is None])
+            for item in items:
+                store.decide_item(sender_id, item.key, "confirmed")
+            _confirm_decided_answers(store, sender_id)
+        return turn
     if decision == CONFIRM_ALL:
-        items = pending_items(store, sender_id)
-        store.confirm_answers(sender_id, [i.answer_id for i in items if i.item is None])
-        for item in items:
-            store.decide_item(sender_id, item.key, "confirmed")
-        _confirm_decided_answers(store, sender_id)
+        # first shown together (the ask action), confirmed only after a yes
+        turn.slots["current_item"] = ALL
         return turn
     item = _current(store, sender_id, key)
     if item is None:
@@ -130,35 +188,61 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
     elif decision == SKIP:
         store.decide_item(sender_id, item.key, "skipped")
     elif decision == CHANGE:
+        # the prompt for the right words comes from the form's ask action, once
         turn.slots["awaiting_correction"] = True
-        turn.say("utter_ask_item_correction", item=quote(item.text))
     if not whole and decision in (CONFIRM, REMOVE, SKIP):
         _confirm_decided_answers(store, sender_id)
     return turn
 
 
-def correct(store: Store, sender_id: str, key: str | None, text: str) -> Turn:
+def correct(store: Store, sender_id: str, key: str | None, text: str,
+            message: Incoming | None = None) -> Turn:
+    """The right words for the item being corrected. Only that item changes; "stimmt
+    doch" keeps it (confirmed), a remove word removes it, "doch nicht" or "weiß nicht"
+    leaves it open. The old words stay in the correction history."""
+    message = message or Incoming(text=text)
     turn = Turn(slots={"item_correction": None, "awaiting_correction": False})
+    typed = words.choice(message.text)
+    if message.intent in DELETE_INTENTS and (typed is None
+                                             or words.asks_to_delete_all(message.text)):
+        return Turn(slots={"item_correction": None}, reject=True)
     item = _current(store, sender_id, key)
-    if item is None or not text.strip():
+    if item is None:
         return turn
+    if typed in (words.CONFIRM, words.CONFIRM_ALL):
+        return decide(store, sender_id, key, CONFIRM).then(turn).say("utter_item_kept")
+    if typed == words.REMOVE:
+        return decide(store, sender_id, key, REMOVE).then(turn)
+    if typed is not None or not words.is_typed(text) or words.is_non_answer(text) \
+            or message.intent == "dont_know":
+        return turn.say("utter_item_unchanged")
     if item.item is None:
         new_id = store.correct_answer(sender_id, item.answer_id, text)
         store.decide_item(sender_id, item.key, "corrected", text)
         store.decide_item(sender_id, f"{ANSWER_PREFIX}{new_id}", "confirmed")
     else:
+        new_id = None
         store.decide_item(sender_id, item.key, "corrected", text)
         _confirm_decided_answers(store, sender_id)
+    store.record_correction(sender_id, item.text, text, item_key=item.key,
+                            answer_id=new_id or item.answer_id, source=message.source)
     return turn.say("utter_item_corrected", item=quote(text))
 
 
 def next_step_texts(profile: dict, easy: bool) -> list[str]:
-    """The profile's next steps as chat messages in the chosen register."""
+    """The profile's next steps as chat messages in the chosen register; a step resting on
+    a source not yet checked (`verify`) says "Bitte prüfen" and names it, as the export does."""
     texts = []
     for step in profile.get("next_steps", []):
         words = step.get("easy", step) if easy else step
-        texts.append(label("next_step", easy, what=words["what"], who=words["who"],
-                           by_when=words["by_when"]))
+        text = label("next_step", easy, what=words["what"], who=words["who"],
+                     by_when=words["by_when"])
+        unchecked = [source["title"] for source in step.get("sources", [])
+                     if source.get("verify")]
+        if unchecked:
+            titles = "; ".join(f"„{title}“" for title in unchecked)
+            text = f"{text}\n{label('verify_step', easy, titles=titles)}"
+        texts.append(text)
     return texts
 
 

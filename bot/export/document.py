@@ -13,6 +13,7 @@ from functools import lru_cache
 import yaml
 
 from bot.catalogue import QUESTION_IDS, load_questions
+from bot.easy_format import date_text
 from bot.export.network import layout
 from bot.extraction import gazetteer
 from bot.settings import ROOT
@@ -60,7 +61,7 @@ def context(profile: dict, easy: bool, today: date) -> dict:
         "profile": profile,
         "easy": easy,
         "t": register,
-        "today": today.strftime("%d.%m.%Y"),
+        "today": date_text(today, easy),
         "answers": answers,
         "answer_text": {a["id"]: a["text"] for a in profile["answers"]},
         "states": profile["question_states"],
@@ -70,7 +71,7 @@ def context(profile: dict, easy: bool, today: date) -> dict:
         "steps": _steps(profile, easy),
         "place": _place(profile),
         "consent_line": register["footer_consent"].format(
-            date=german_date(consent["at"]), version=consent["version"] or "–")
+            date=date_text(consent["at"], easy), version=consent["version"] or "–")
         if consent["given"] else register["footer_no_consent"],
         "title_name": profile["person"]["pseudonym"] or "",
     }

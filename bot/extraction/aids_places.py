@@ -1,4 +1,11 @@
-"""Technical aids (used or wished) and places and offers in the neighbourhood."""
+"""Technical aids (used, wished, used before) and places and offers in the neighbourhood
+(uses, wishes, used before, barrier, available).
+
+The status comes from the words around the mention (cues.py), in this order, because a
+status that twists the person's words is the worst error: used before ("früher", "nicht
+mehr") and refusal ("will ich nicht") before wishes, wishes before use, and for places a
+barrier ("kein Aufzug", "komme nicht rein") before everything else.
+"""
 
 from __future__ import annotations
 
@@ -7,111 +14,458 @@ import re
 from spacy.tokens import Doc
 
 from bot.extraction.clauses import (
+    CLAUSE_PUNCT,
     NEGATING_DETERMINERS,
-    NEGATION,
     POSSESSIVES,
     Span,
+    char_span,
     clauses,
+    has_verb,
+    segment,
     sentences,
     span_containing,
     span_lower,
     span_text,
 )
+from bot.extraction.cues import (
+    NEGATION,
+    NO_LONGER,
+    PAST,
+    PRESENT_USE,
+    REFUSAL,
+    WISH,
+)
 from bot.extraction.gazetteer import gazetteer, typed_entities
 from bot.extraction.results import AidMention, Location, PlaceMention
 
-WISH_BEFORE = re.compile(
-    r"\b(hätten? (\w+ )?gerne?|wünschen? (ich |wir )?(mir|uns)|wünsch mir|bräuchten?|möchten?|"
-    r"will|wollen|würden? (\w+ )?gerne?|beantrag\w*|fehlt mir)\b")
-NEED = re.compile(r"\b(brauche|brauch|brauchen)\b")
-USE_BEFORE = re.compile(r"\b(habe|hab|nutze|benutze|verwende|mit (dem|der|einem|einer))\b")
-WISH_AFTER = re.compile(
-    r"\b(wäre|wären) (\w+ )?(toll|schön|gut|super|prima|hilfreich|praktisch|klasse)\b|"
-    r"\bfehlt\b|\bhätten? (ich|wir) gerne?\b|\bwünschen? (ich|wir) (mir|uns)\b|"
-    r"\bbräuchten? (ich|wir)\b|\bwürde mir helfen\b|\bwürden? (ich|wir) (\w+ )?gerne?\b|"
-    r"\bmöchten? (ich|wir)\b|\bwill ich\b|\bwollen wir\b")
-# "Einen Rollstuhl will ich nicht"
-REFUSED_AFTER = re.compile(
-    r"^(will|möchte|brauche|brauch|mag|benutze|nutze|habe|hab) (ich )?(nicht|kein\w*)\b")
-AVAILABLE = re.compile(r"\b(gibt es|gibt's|es gibt|haben wir|hat es)\b")
+NEED = re.compile(r"\b(brauche|brauch|brauchen|benötige)\b")
+# verbs of having or using an aid: "die Lupe benutze ich nicht mehr" is a past use
+USE_VERBS = re.compile(r"\b(benutze|benutz|nutze|nutz|brauche|brauch|habe|hab|hatte|trage|"
+                       r"verwende|fahre|nehme|gehe|laufe|besitze|hab's|habs)\b")
+# "die Lupe benutze ich nicht mehr", "brauche keinen Rollator mehr"
+AID_NO_LONGER = re.compile(
+    r"\b(benutze|benutz|nutze|nutz|brauche|brauch|trage|trag|verwende|nehme|hab|habe|fahre|"
+    r"gehe)\b( \w+){0,5} (nicht|nie|nich) mehr\b|§ (\w+ ){0,2}(benutze|benutz|nutze|nutz|"
+    r"brauche|brauch|trage|trag|verwende|nehme|hab|habe) (ich )?(nicht|nie|nich) mehr\b|"
+    r"\bkein\w* (\w+ ){0,2}§ (\w+ ){0,2}mehr\b|\b(abgegeben|zurückgegeben|ausgemustert)\b|"
+    r"\b(liegt|steht) (nur )?(noch )?(\w+ )?(rum|herum|in der ecke|im schrank|im keller)\b")
+# the next clause says it: "Das Hörgerät pfeift nur, das trag ich nicht mehr."
+ANAPHORIC_NO_LONGER = re.compile(
+    r"^(das|die|den|ihn|sie|es)\b (\w+ ){0,2}(benutze|benutz|nutze|nutz|trage|trag|brauche|"
+    r"brauch|nehme|hab|habe)\b (\w+ )?(nicht|nie|nich) mehr\b")
+BROKEN = re.compile(r"\b(kaputt|defekt|fällt auseinander|geht nicht mehr richtig|ist hin|"
+                    r"zu alt|uralt)\b.*\b(neue[snm]?|ersatz|wäre gut|bräuchte|brauche)\b|"
+                    r"\b(fällt auseinander|kaputt)\b.*\b(zahlt|bezahlt|übernimmt)\b")
+# general devices: an aid only when the person uses them so, see _not_the_persons_aid
+GENERIC_DEVICES = {"computer", "mobile_phone", "smartphone", "tablet"}
+# aids the gazetteer does not list (kept here: no retraining of the Rasa model)
+EXTRA_AIDS = (
+    (re.compile(r"(noise-cancelling-)?kopfhörer\w*|gehörschutz|ohrstöpsel"), "hearing_aid"),
+    (re.compile(r"sauerstoff\w*|beatmungsgerät\w*|cpap\w*"), "care_bed"),
+    (re.compile(r"mundstick\w*|kopfstab|trackball|sondertastatur"), "eye_control"),
+    (re.compile(r"blindenhund\w*"), "guide_dog"),
+)
+AID_PAST = re.compile(r"\b(früher|frueher|damals|ehemals|hatte|hatten|(hab|habe) (\w+ ){0,4}"
+                      r"gehabt|vor (\w+ )?jahren|als kind)\b")
+INDEFINITE = {"ein", "eine", "einen", "einem", "einer", "so", "sowas", "neuen", "neue", "neues",
+              "neuer", "zweiten", "zweite", "eigenen", "eigene", "besseren", "bessere"}
+# "es gibt", "gibt's", "haben wir", "ist um die Ecke"
+AVAILABLE = re.compile(r"\b(gibt es|gibt's|gibts|es gibt|haben wir|hat es|ist hier|sind hier|"
+                       r"hier (gibt es |gibt's )?viele?)\b")
+FIRST_PERSON = re.compile(r"\b(ich|wir|mich|mir|uns|mein\w*|unser\w*)\b")
+# the reason in the person's words: the most specific phrase first
 
 
-def _negated(doc: Doc, start: int, clause: Span, end: int | None = None) -> bool:
-    before = [t.lower_ for t in doc[max(clause[0], start - 2):start]]
-    if set(before) & NEGATING_DETERMINERS:
-        return True
-    if end is not None and REFUSED_AFTER.match(span_lower(doc, (end, clause[1]))):
-        return True
-    if "ohne" in [t.lower_ for t in doc[max(clause[0], start - 3):start]]:
+def _has(pattern: re.Pattern, *texts: str) -> bool:
+    return any(pattern.search(t) for t in texts)
+
+
+def _negated_before(doc: Doc, start: int, clause: Span) -> bool:
+    before = {t.lower_ for t in doc[max(clause[0], start - 2):start]}
+    return bool(before & NEGATING_DETERMINERS)
+
+
+def _following_wish(doc: Doc, sentence: Span, clause: Span) -> bool:
+    """"Ich habe keinen Rollator, hätte aber gern einen": the wish comes after."""
+    return bool(WISH.search(span_lower(doc, (clause[1], sentence[1]))))
+
+
+def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
+               others: list[tuple[int, int]], next_clause: str = "",
+               lead: str = "") -> str | None:
+    """used | wished | used_before for the aid at [start, end), or None when the words
+    say the person does not have it and does not want it."""
+    before, after = segment(doc, clause, start, end, others, punctuation=True)
+    if lead:
+        before = f"{lead} {before}"  # "… keine Pflege, sondern einen E-Rolli"
+    near = [t.lower_ for t in doc[max(clause[0], start - 2):start]]
+    around = f"{before} § {after}"
+    if AID_PAST.search(around) or AID_NO_LONGER.search(around) or (
+            ANAPHORIC_NO_LONGER.search(next_clause)):
+        return "used_before"
+    if REFUSAL.search(after) or REFUSAL.search(before):
+        return None
+    if BROKEN.search(around) or BROKEN.search(span_lower(doc, (end, sentence[1]))):
+        return "wished"  # "Mein Hörgerät ist kaputt, ein neues wäre gut"
+    if _negated_before(doc, start, clause):
+        return "wished" if _following_wish(doc, sentence, clause) else None
+    if "ohne" in near or "ohne" in before.split()[-3:]:
         # "Ohne Rollstuhl geht gar nichts" is a double negation: the aid is used
-        return not NEGATION.search(span_lower(doc, (start, clause[1])))
-    return False
-
-
-def _aid_status(doc: Doc, ent, statement: Span, clause: Span) -> str:
-    before_words = [t.lower_ for t in doc[max(statement[0], ent.start - 2):ent.start]]
-    if set(before_words) & POSSESSIVES:
+        return "used" if NEGATION.search(after) else None
+    if set(near) & POSSESSIVES:
         return "used"
-    prefix = span_lower(doc, (statement[0], ent.start))
-    wish = [m.end() for m in WISH_BEFORE.finditer(prefix)]
-    use = [m.end() for m in USE_BEFORE.finditer(prefix)]
-    # "ich brauche einen neuen Rollstuhl" is a wish, "beim Laufen brauche ich Krücken" is use
-    article = {t.lower_ for t in doc[max(statement[0], ent.start - 2):ent.start]}
-    if article & {"ein", "eine", "einen", "einem"} or any(w.startswith("neu") for w in article):
-        wish += [m.end() for m in NEED.finditer(prefix)]
-    else:
-        use += [m.end() for m in NEED.finditer(prefix)]
-    if wish and (not use or max(wish) > max(use)):
-        return "wished"
-    if WISH_AFTER.search(span_lower(doc, (ent.end, clause[1]))):
-        return "wished"
-    return "used"
+    wished = WISH.search(before) or WISH.search(after) or re.search(
+        r"\b(antrag|beantrag\w*)\b", around)
+    stretch = max([i + 1 for i in range(clause[0], start) if doc[i].text in CLAUSE_PUNCT],
+                  default=clause[0])
+    if not wished and not USE_VERBS.search(around) and WISH.search(
+            span_lower(doc, (stretch, start))):
+        wished = True  # "ich hätte gerne ein Tablet und einen Kalender mit Bildern"
+    if not wished and NEED.search(before + " " + after):
+        # "ich brauche einen neuen Rollstuhl" is a wish, "beim Laufen brauche ich Krücken" use
+        wished = bool(set(near) & INDEFINITE) and not USE_VERBS.search(
+            before.replace("brauche", "").replace("brauch", ""))
+    return "wished" if wished else "used"
+
+
+def _aid_mentions(doc: Doc) -> list[tuple]:
+    """(span, aid key) of the gazetteer's aids and of those named here (EXTRA_AIDS)."""
+    found = list(typed_entities(doc, "aid"))
+    taken = {i for ent, _ in found for i in range(ent.start, ent.end)}
+    for token in doc:
+        if token.i in taken:
+            continue
+        for pattern, aid in EXTRA_AIDS:
+            if pattern.fullmatch(token.lower_):
+                found.append((doc[token.i:token.i + 1], aid))
+                break
+    return sorted(found, key=lambda item: item[0].start)
+
+
+def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence: Span,
+                         aids: list[tuple]) -> bool:
+    """"Die Fabrik hat eine Rampe", "ob die einen Lifter haben": a place's equipment;
+    "wie man mit dem iPhone zurechtkommt", "omas Handy reparieren": a device the person
+    does not use as an aid; "am Computer mit Sprachsteuerung": the aid is the control."""
+    before = span_lower(doc, (clause[0], start))
+    clause_words = set(span_lower(doc, clause).split())
+    owner = (any(t.ent_type_ == "place" for t in doc[clause[0]:start]) or re.search(
+        r"\b(ob )?(die|dort|da)\b", before)) and re.search(
+        r"\b(hat|haben|gibt|gibt's|gibts)\b", span_lower(doc, clause))
+    if owner and not clause_words & {"ich", "wir", "mein", "meine", "meinen", "meinem", "mir"}:
+        return True
+    if aid in GENERIC_DEVICES:
+        if clause_words & {"man"} or re.search(
+                r"\b(helf\w*|hilft|reparier\w*|zeig\w*|erklär\w*|beibring\w*)\b",
+                span_lower(doc, clause)):
+            return True
+        # "Sprachsteuerung am Handy", "mit dem Mundstick bediene ich das Tablet": the aid
+        # is the control, the device is not an aid of its own
+        for ent, other in aids:
+            if other in GENERIC_DEVICES or not sentence[0] <= ent.start < sentence[1]:
+                continue
+            if ent.start > start and doc[ent.start - 1].text == "(" and ent.start - start <= 8:
+                return True  # "mein Handy liest mir alles vor (VoiceOver)"
+            if not clause[0] <= ent.start < clause[1]:
+                continue
+            between = doc[min(ent.end, start):max(ent.start, start)]
+            if len(between) <= 4 and {t.lower_ for t in between} & {
+                    "am", "mit", "über", "auf", "bediene", "steuere", "für"}:
+                return True
+    return False
 
 
 def extract_aids(doc: Doc) -> list[AidMention]:
     g = gazetteer()
     statements = sentences(doc)
     all_clauses = [c for s in statements for c in clauses(doc, *s)]
+    entities = _aid_mentions(doc)
+    spans = [(ent.start, ent.end) for ent, _ in entities]
     found: list[AidMention] = []
     seen: set[tuple[str, str]] = set()
-    for ent, aid in typed_entities(doc, "aid"):
+    for ent, aid in entities:
         clause = span_containing(all_clauses, ent.start)
-        if _negated(doc, ent.start, clause, ent.end):
+        sentence = span_containing(statements, ent.start)
+        if _not_the_persons_aid(doc, ent.start, aid, clause, sentence, entities):
             continue
-        status = _aid_status(doc, ent, span_containing(statements, ent.start), clause)
+        others = [s for s in spans if s != (ent.start, ent.end)]
+        later = [c for c in all_clauses if c[0] >= clause[1] and c[1] <= sentence[1]]
+        next_clause = span_lower(doc, later[0]) if later else ""
+        earlier = [c for c in all_clauses if c[1] <= clause[0] and c[0] >= sentence[0]]
+        lead = ""
+        if doc[clause[0]].lower_ == "sondern" and earlier:
+            lead = NEGATION.split(span_lower(doc, earlier[-1]))[0]
+        status = aid_status(doc, ent.start, ent.end, clause, sentence, others, next_clause,
+                            lead)
+        if status is None or (aid, status, ent.text.lower()) in seen or any(
+                f.status == status and ent.text.lower() in f.words.lower() for f in found):
+            continue  # "E-Rolli … den Rolli": the same aid
+        seen.add((aid, status, ent.text.lower()))
         info = g.aids[aid]
-        if (aid, status) in seen:
-            continue
-        seen.add((aid, status))
         found.append(AidMention(aid=aid, label=info["label"], category=info["category"],
-                                status=status, words=ent.text, text=span_text(doc, clause)))
+                                status=status, words=ent.text, text=span_text(doc, clause),
+                                span=char_span(doc, clause)))
     return found
 
 
-def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[PlaceMention]:
+# places the gazetteer does not list, and heads of compound names ("Stadtteilhaus",
+# "Phoenix-Center"): kept here so the Rasa model needs no retraining
+EXTRA_PLACES = re.compile(
+    r"^(kita|kitas|kindergarten|kindergartn|kiga|schule|schulen|grundschule|gymnasium|"
+    r"stadtteilschule|förderschule|berufsschule|uni|universität|hochschule|altenheim|"
+    r"pflegeheim|seniorenheim|altersheim|kantine|mensa|tankstelle|laden|läden|lädchen|"
+    r"kiosk|einkaufszentrum|landungsbrücken|elbe|alster|kanal|hafen|strand|friedhof|"
+    r"feuerwehr|treffen|kurs|kurse|halle|ampel|ampeln|bürgersteig|bürgersteige|gehweg|"
+    r"gehwege|station|bahnhof|quarree|aa|gemeinschaftshaus|nachbarschaftscafé|"
+    r"nachbarschaftscafe|center|zentrum|gehege|mcdonalds|mcdonald's|ikea|lidl|aldi|rewe|"
+    r"edeka|penny|netto|rossmann|budni|chor|fabrik)$")
+# generic words that only name a place after a place preposition ("in der Schule")
+NEEDS_PREPOSITION = {"schule", "schulen", "kita", "kitas", "uni", "treffen", "kurs", "kurse",
+                     "halle", "station", "zentrum", "center", "laden", "strand", "hafen"}
+PLACE_PREPOSITIONS = {"in", "im", "ins", "zur", "zum", "am", "an", "beim", "aufs", "auf",
+                      "bei"}
+ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer"}
+NOT_FROM = {"aus", "von", "vom", "nach", "wegen", "über"}
+# the gazetteer's places that are professional help in the gold set's sense (Jobcenter)
+PROFESSIONAL_PLACES = {"jobcenter", "sozialamt", "arbeitsagentur", "ambulanz",
+                       "gesundheitszentrum", "poliklinik", "therapiepraxis",
+                       "physiotherapiepraxis", "arztpraxis", "arztpraxen", "hausarztpraxis",
+                       "weiterbildung"}
+PLACE_SUFFIXES = ("verein", "vereine", "club", "klub", "treff", "café", "cafe", "zentrum", "chor",
+                  "center", "haus", "garten", "gruppe", "kurs", "kurse", "schule", "bad", "halle",
+                  "park", "markt", "laden", "kirche", "station", "bahnhof", "bücherei", "kneipe",
+                  "museum", "theater", "kino", "archiv", "beirat", "feuerwehr", "gehege", "strand",
+                  "ufer", "teich", "wald", "heim", "platz", "hof")
+NOT_PLACES = {"zuhause", "haus", "krankenhaus", "reihenhaus", "wohnheim",
+              "elternhaus", "hochhaus", "mietshaus", "einfamilienhaus", "kaufhaus", "heim",
+              "wohngruppe", "tagesstätte", "gruppe", "garten", "platz", "hof",
+              "facebook-gruppe", "whatsapp-gruppe", "dbt-gruppe", "therapiegruppe",
+              "schrebergarten", "kinderheim", "pflegeheim", "arbeitsplatz", "arbeitsmarkt",
+              "parkplatz", "wohnzimmer", "bauernhof", "innenhof", "jobcenter", "schulbegleitung",
+              "gebärdensprachkurse", "gebärdensprachkurs", "haushalt", "gesamtplan"}
+# vehicles are no places ("mit dem Bus"); their stations are
+VEHICLES = {"bus", "busse", "bussen", "u-bahn", "ubahn", "s-bahn", "sbahn", "regionalbahn",
+            "fähre", "fähren", "hafenfähre", "nahverkehr", "öpnv", "oepnv", "bahn"}
+# what keeps the person out, at the place ("da sind Stufen", "kein Aufzug", "zu voll")
+OBSTACLE = re.compile(
+    r"\b(stufen|stufe|treppe|treppen|kein\w* (\w+ )?(aufzug|aufzüge|fahrstuhl|lift|rampe|"
+    r"tonsignal|akustisch\w* signal|bänke|sitzgelegenheit\w*|behindertentoilette|"
+    r"rollstuhlklo|platz für (den |meinen )?roll\w*|gebärden\w*|dolmetscher\w*)|"
+    r"aufzüge? (\w+ ){0,3}(kaputt|defekt)|umgebaut|(finde|komme) (ich )?(mich )?(da |dort )?"
+    r"nicht (mehr )?zurecht|"
+    r"(nicht|kaum) (barrierefrei|rollstuhlgerecht|rollstuhlgängig|zugänglich|"
+    r"behindertengerecht)|nichts für rollstuhl\w*|zu (laut|voll|eng|steil|dunkel|hektisch)|"
+    r"kaputt|fehlen (\w+ )?(bänke|aufzüge|rampen)|unmöglich|nur über (eine |die )?treppe\w*|"
+    r"(komme?|kommen|kann|können) (\w+ ){0,4}(nicht|nich|kaum)( mehr)? (\w+ ){0,2}"
+    r"(rein|hinein|hoch|rauf|hinauf))\b")
+PLACE_PAST = re.compile(r"\b(vorbei|aufgegeben|zugemacht|geschlossen|ist zu|zu ist|"
+                        r"dicht gemacht)\b")
+AVOID = re.compile(r"\b(vermeide|meide|vermeiden|meiden)\b")
+FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.*\b(da|dort|hin)\b|"
+                        r"\b(da|dort)\b.*\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b|"
+                        r"\b(super|toll|top|klasse|mag ich|gern)\b")
+POST_OFFICE = re.compile(r"\b(zur|auf die|in die|die|der) post\b(?! (vor|sortier|lesen|"
+                         r"bearbeit|erledig|aufmach))", re.I)
+PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|ausprobieren)\b")
+NOT_THERE = re.compile(r"\b(nicht|nie|noch nie|gar nicht|nirgends|nichts)\b")
+
+
+def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, label) of the places named: the gazetteer's, others by name."""
     g = gazetteer()
-    statements = sentences(doc)
-    all_clauses = [c for s in statements for c in clauses(doc, *s)]
-    found: list[PlaceMention] = []
-    seen: set[str] = set()
+    found = []
+    taken: set[int] = set()
+    gives_course = re.search(r"\b(gebe|geben|leite|leiten|halte|anbieten)\b", doc.text.lower())
     for ent, kind in typed_entities(doc, "place"):
-        if kind in seen:
+        if ent.text.lower() in VEHICLES | PROFESSIONAL_PLACES or _address(doc, ent.start):
             continue
-        clause = span_containing(all_clauses, ent.start)
-        if _negated(doc, ent.start, clause):
+        if gives_course and ent.text.lower().endswith(("kurs", "kurse", "gruppe")):
+            continue  # the person gives the course
+        found.append((ent.start, ent.end, kind, g.places[kind]["label"]))
+        taken.update(range(ent.start, ent.end))
+    for match in POST_OFFICE.finditer(doc.text):
+        span = doc.char_span(match.end() - 4, match.end(), alignment_mode="expand")
+        lowered = doc.text.lower()
+        if span is not None and not taken & set(range(span.start, span.end)) and re.search(
+                r"\bpost (hat|ist|am|in|geh|zu)\b|\b(zur|auf die|in die) post\b",
+                lowered[match.start():match.end() + 8]):
+            found.append((span.start, span.end, "post_bank", g.places["post_bank"]["label"]))
+            taken.update(range(span.start, span.end))
+    for token in doc:
+        lower = token.lower_
+        if token.i in taken or not token.is_alpha and "-" not in lower or len(lower) < 2:
             continue
-        statement = span_containing(statements, ent.start)
-        sentence_lower = span_lower(doc, statement)
-        if WISH_BEFORE.search(span_lower(doc, (statement[0], ent.start))) or WISH_AFTER.search(
-                span_lower(doc, (ent.end, clause[1]))):
-            status = "wished"
-        elif AVAILABLE.search(sentence_lower) and "ich" not in sentence_lower.split():
-            status = "available"
-        else:
-            status = "uses"
+        if lower in NOT_PLACES or token.ent_type_ in ("relation", "aid", "quarter", "district"):
+            continue
+        named = EXTRA_PLACES.match(lower) or (len(lower) > 6 and lower.endswith(PLACE_SUFFIXES)
+                                              and not lower.startswith("wohn"))
+        if not named or (lower == "aa" and token.text != "AA") or _address(doc, token.i):
+            continue
+        before = [t.lower_ for t in doc[max(0, token.i - 2):token.i]]
+        previous = doc[token.i - 1] if token.i else None
+        named_before = previous is not None and previous.is_alpha and previous.text[
+            :1].isupper() and previous.lower_ not in ARTICLES  # "Billstedt Center"
+        if lower in NEEDS_PREPOSITION and (not (set(before) & PLACE_PREPOSITIONS or named_before)
+                                           or set(before) & NOT_FROM):
+            continue
+        if lower.endswith(("kurs", "kurse")) and re.search(
+                r"\b(gebe|geben|leite|leiten|halte|anbieten)\b", doc.text.lower()):
+            continue  # the person gives the course
+        if lower.endswith("platz") and before[-1:] == ["am"]:
+            continue  # "am Spritzenplatz" is an address
+        label = token.text[:1].upper() + token.text[1:]
+        found.append((token.i, token.i + 1, f"other:{lower}", label))
+        taken.add(token.i)
+    return _details(sorted(found), doc)
+
+
+def _address(doc: Doc, i: int) -> bool:
+    """"am Horner Markt", "am Langenhorner Markt": a street, not a market."""
+    token = doc[i]
+    if not (token.lower_.endswith("markt") or token.lower_ == "platz") or i < 2:
+        return False
+    previous = doc[i - 1]
+    return (previous.text[:1].isupper() and previous.lower_.endswith("er")
+            and doc[i - 2].lower_ in {"am", "vom", "zum", "beim"})
+
+
+def _details(mentions: list[tuple[int, int, str, str]], doc: Doc) -> list[tuple]:
+    """"Stadtpark an'n Außenmühlenteich", "Theatergruppe im Goldbekhaus": the second
+    place only says where the first is."""
+    result = []
+    for mention in mentions:
+        previous = result[-1] if result else None
+        between = doc[previous[1]:mention[0]] if previous else []
+        if previous and mention[2].startswith("other:") and 0 < len(between) <= 2 and all(
+                t.lower_ in {"am", "an", "an'n", "im", "in", "der", "dem", "beim", "auf"}
+                for t in between):
+            continue
+        result.append(mention)
+    return result
+
+
+def _barrier_words(doc: Doc, span: Span) -> str:
+    """The barrier as the person put it: "keinen Aufzug", "Stufen", else the clause. A
+    named obstacle wins over "komme ich nicht rein"."""
+    text = span_text(doc, span)
+    lowered = text.lower()
+    matches = list(OBSTACLE.finditer(lowered))
+    named = [m for m in matches if not re.match(r"(komme?|kommen|kann|können) ", m.group(0))]
+    match = (named or matches or [None])[-1 if named else 0]
+    if match:
+        return text[match.start():match.end()].strip()
+    return text
+
+
+def _after(doc: Doc, sentence_clauses: list[Span], clause: Span, place_starts: set[int],
+           pattern: re.Pattern) -> Span | None:
+    """A later clause of the sentence that says something about this place (no other place
+    named in between): "Ins Kino komme ich nicht, da ist eine Treppe"."""
+    for other in (c for c in sentence_clauses if c[0] >= clause[1]):
+        if any(other[0] <= s < other[1] for s in place_starts):
+            return None
+        if pattern.search(span_lower(doc, other)):
+            return other
+    return None
+
+
+def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
+                 sentence_clauses: list[Span], others: list[tuple[int, int]]
+                 ) -> tuple[str, Span | None] | None:
+    """(status, clause naming the barrier) for the place at [start, end), or None when the
+    words do not say the person goes, went, wants to go or cannot go there ("es gibt …",
+    "kenne ich nicht").
+
+    Order, as the gold set's conventions say: a barrier at the place wins over a wish; a
+    wish (also "würde gern wieder") over the past; the past over use."""
+    before, after = segment(doc, clause, start, end, others)
+    own = before + " § " + after
+    starts = {s for s, _ in others}
+    if OBSTACLE.search(own):
+        # "komme ich nicht rein, da gibt es keinen Aufzug": the reason said after it
+        reason = _after(doc, sentence_clauses, clause, starts, OBSTACLE)
+        return "barrier", (clause if reason is None else (clause[0], reason[1]))
+    barrier = _after(doc, sentence_clauses, clause, starts, OBSTACLE)
+    if barrier is not None:
+        return "barrier", barrier
+    previous = [c for c in sentence_clauses if c[1] <= clause[0]]
+    # "Was fehlt: eine Kneipe", "gibts das schloss, kino und den sportplatz": a clause
+    # without a verb goes on from the one before
+    lead = span_lower(doc, previous[-1]) if previous and (
+        doc[clause[0] - 1].text == ":" or not has_verb(doc, clause)) else ""
+    if not has_verb(doc, sentence) and not lead:
+        lead = _previous_sentence(doc, sentence)
+    if REFUSAL.search(own) or AVOID.search(own):
+        return None
+    if WISH.search(own) or PLACE_WISH.search(own) or (
+            WISH.search(lead) and not PRESENT_USE.search(own)):
+        return "wishes", None
+    if PAST.search(own) or NO_LONGER.search(own) or PLACE_PAST.search(own):
+        return "used_before", None
+    later = _after(doc, sentence_clauses, clause, starts, re.compile(
+        r"\b(vorbei|aufgegeben|früher)\b|\b(jetzt|heute|seit\w*|inzwischen|mittlerweile)\b"
+        r".*\bnicht mehr\b"))
+    if later is not None:
+        return "used_before", None
+    if NOT_THERE.search(own) and not PRESENT_USE.search(own):
+        return None
+    available = AVAILABLE.search(own) or AVAILABLE.search(lead)
+    if available and not PRESENT_USE.search(own):
+        rest = span_lower(doc, (end, clause[1]))
+        follow = _after(doc, sentence_clauses, clause, starts, FOLLOW_USE)
+        usable = (follow is not None and not NOT_THERE.search(span_lower(doc, follow))) or (
+            FOLLOW_USE.search(rest) and not NOT_THERE.search(rest))
+        return ("uses", None) if usable else None
+    if WISH.search(lead) or PLACE_WISH.search(lead):
+        return "wishes", None
+    return "uses", None
+
+
+def _previous_sentence(doc: Doc, sentence: Span) -> str:
+    """The sentence before, for a sentence without a verb ("… vielleicht kann ich einen
+    Kurs geben. Im Stadtteilhaus oder so.")."""
+    before = [s for s in sentences(doc) if s[1] <= sentence[0]]
+    return span_lower(doc, before[-1]) if before else ""
+
+
+def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[PlaceMention]:
+    statements = sentences(doc)
+    by_sentence = {s: clauses(doc, *s) for s in statements}
+    all_clauses = [c for s in statements for c in by_sentence[s]]
+    mentions = _place_mentions(doc)
+    spans = [(start, end) for start, end, _, _ in mentions]
+    found: list[PlaceMention] = []
+    seen: set[tuple[str, str]] = set()
+    for start, end, kind, label in mentions:
+        if not any(a <= start < b for a, b in all_clauses):
+            continue
+        clause = span_containing(all_clauses, start)
+        sentence = span_containing(statements, start)
+        before_words = [t.lower_ for t in doc[max(sentence[0], start - 3):start]]
+        after_words = [t for t in doc[end:min(sentence[1], end + 2)]]
+        if after_words and after_words[0].lower_ in POSSESSIVES | {"meines", "meiner"} and any(
+                t.ent_type_ == "relation" for t in after_words):
+            continue  # "in der Schule meiner Tochter": someone else's place
+        if {"vom", "von", "aus"} & set(before_words) and any(
+                t.ent_type_ == "relation" or t.text in ("Herr", "Frau", "Herrn")
+                or t.lower_ in ("leute", "menschen", "freunde")
+                for t in doc[max(sentence[0], start - 5):start]):
+            continue  # "Herr Yilmaz vom Kiosk": where someone comes from
+        others = [s for s in spans if s != (start, end)]
+        result = place_status(doc, start, end, clause, sentence, by_sentence[sentence], others)
+        if result is None:
+            continue
+        status, barrier_span = result
+        words = doc[start:end].text
+        if (kind, status) in seen:
+            continue
+        seen.add((kind, status))
         quarter = next((loc.quarter for index, loc in locations
-                        if statement[0] <= index < statement[1] and loc.quarter), None)
-        seen.add(kind)
-        found.append(PlaceMention(kind=kind, label=g.places[kind]["label"], status=status,
-                                  words=ent.text, text=span_text(doc, clause), quarter=quarter))
+                        if sentence[0] <= index < sentence[1] and loc.quarter), None)
+        text_span = clause if barrier_span in (None, clause) else (clause[0], barrier_span[1])
+        found.append(PlaceMention(
+            kind=kind, label=label, status=status, words=words,
+            text=span_text(doc, text_span), quarter=quarter,
+            barrier=_barrier_words(doc, barrier_span) if barrier_span else None,
+            span=char_span(doc, text_span)))
     return found

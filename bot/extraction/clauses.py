@@ -146,3 +146,39 @@ def statement_spans(doc: Doc) -> list[Span]:
                 current = (current[0], part[1])
         result.append(current)
     return [s for s in (trim(doc, a, b) for a, b in result) if s[0] < s[1]]
+
+
+def char_span(doc: Doc, span: Span) -> tuple[int, int]:
+    """Character offsets of `span_text(doc, span)` in the answer."""
+    start, end = span
+    while start < end and doc[start].lower_ in COORDINATORS:
+        start += 1
+    if start >= end:
+        return (doc[span[0]].idx, doc[span[0]].idx) if span[0] < len(doc) else (0, 0)
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def segment(doc: Doc, clause: Span, start: int, end: int,
+            others: list[tuple[int, int]], punctuation: bool = False) -> tuple[str, str]:
+    """The words of `clause` before and after the mention [start, end), lower case, cut
+    between it and the other mentions of the same kind in the clause: in "ich gehe in die
+    Bücherhalle und ins Schwimmbad würde ich gern" the wish belongs to the second place.
+    With `punctuation`, also cut at commas and the like inside the clause."""
+    cuts = [(_boundary(doc, e, start),) * 2 for s, e in others
+            if e <= start and s >= clause[0]]
+    cuts += [(_boundary(doc, end, s),) * 2 for s, e in others if s >= end and e <= clause[1]]
+    if punctuation:
+        cuts += [(i, i + 1) for i in range(clause[0], clause[1]) if doc[i].text in CLAUSE_PUNCT]
+    left = max([e for s, e in cuts if e <= start and s >= clause[0]], default=clause[0])
+    right = min([s for s, e in cuts if s >= end and e <= clause[1]], default=clause[1])
+    return span_lower(doc, (left, start)), span_lower(doc, (end, right))
+
+
+def _boundary(doc: Doc, a: int, b: int) -> int:
+    """Where the words between two mentions (tokens a..b) part: at "und/aber/oder", else
+    halfway ("ich geh in den Kleingartenverein das ist mein zweites Zuhause früher war
+    ich im Männerchor", typed without commas)."""
+    for i in range(a, b):
+        if doc[i].lower_ in COORDINATORS:
+            return i
+    return (a + b + 1) // 2

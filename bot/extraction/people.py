@@ -2,7 +2,16 @@
 
 What a helper helps with is read as the words after "hilft … bei/beim/mit" up to the end of
 the clause (or between the preposition and a verb at the end: "…, dass meine Schwester mir
-beim Einkaufen hilft"). In answers to other questions than `people` only helpers count.
+beim Einkaufen hilft"). People count in the answer to every question ("mein Sohn hilft mir
+mit Briefen" in the answer about what the person can do, "ich helfe meinem Bruder" in the
+one about being there for others); not people who died, with whom there is no contact, who
+were only there in the past, or the relative the answer is about when a relative writes
+("Unser Sohn liebt Tiere": the son is the person).
+
+Besides the entity ruler's relations, this module knows named people ("Frau Schulz",
+"Herr Yilmaz"), some dialect words ("mien Fruu", "de Kinner") and groups named by where
+they come from ("die Leute vom Blindenverein"); they are kept here, not in the gazetteer,
+so the Rasa model needs no retraining.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from bot.extraction.clauses import (
     POSSESSIVES,
     RELATIVES,
     Span,
+    char_span,
     clauses,
     has_verb,
     sentences,
@@ -35,7 +45,41 @@ COPULA = {"ist", "sind", "war", "waren", "wäre"}
 VISIT_PREPS = {"zum", "zur", "beim", "vom"}
 NO_LONGER_THERE = re.compile(
     r"\b(verstorben|gestorben|tot|nicht mehr am leben|(lebt|leben|lebte) (leider )?nicht mehr|"
-    r"kein(en)? kontakt|nichts mehr zu tun)\b")
+    r"kein(en)? kontakt|nichts mehr zu tun|gebrochen|zurückgezogen|weggezogen|ist raus|"
+    r"eher nicht|abgebrochen|kein(en)? draht mehr|tod|beerdigt|grab|"
+    r"(hilft|helfen|kommt|kommen|besucht|besuchen|meldet|melden) (\w+ )?(mir |mich |uns )?"
+    r"(sich )?nicht mehr)\b")
+WISH_WORDS = re.compile(r"\b(will|möchte|wünsche|hätte gern|hätte gerne|suche|fehlt)\b")
+# "Früher hatte ich viele Freunde", "früher hatte er einen Kumpel"
+ONLY_IN_THE_PAST = re.compile(r"\b(früher|damals) (hatte|hatten|war|waren)\b|"
+                              r"\b(hatte|hatten) (ich|er|sie|wir) (früher|damals)\b")
+# relation words that name a place or group of the Sozialraum, not a person
+PLACE_LIKE = {"selbsthilfegruppe", "selbsthilfegruppen", "selbsthilfe-gruppe", "selbsthilfegrupe",
+              "shg", "gemeinde", "kirchengemeinde", "moscheegemeinde", "glaubensgemeinschaft",
+              "gemeindemitglieder"}
+# dialect and other words the ruler does not know, with their relation
+EXTRA_TERMS = {"fruu": "wife", "fru": "wife", "kinner": "children", "kinners": "children",
+               "exfrau": "relatives", "ex-frau": "relatives", "exmann": "relatives",
+               "ex-mann": "relatives", "sponsor": "friend", "sponsorin": "friend",
+               "deern": "daughter", "vaddern": "father"}
+NAMED = re.compile(r"\b((?i:frau|herr|herrn|fräulein|pastor|pastorin)) "
+                   r"([A-ZÄÖÜ][\w-]+|[A-ZÄÖÜa-zäöü]\.)")
+# "für andere Familien", "den Kindern vorlesen": people in general, unless they are the
+# person's own
+GENERIC = {"kinder", "kindern", "kinner", "kinners", "kids", "familien", "familie", "leute",
+           "menschen", "freiwilligen", "freiwillige"}
+OWN = POSSESSIVES | {"unsere", "unser", "unseren", "unserem", "mien", "miene", "min", "meene"}
+# "ich war Lehrerin", "ein besserer Vater sein", "Lesepate werden": the person themself
+BECOME = {"sein", "werden", "bleiben", "geworden", "gewesen"}
+SOMEONE_FROM = re.compile(r"\b(eine?|die|den|der) (frau|mann|dame|leute|menschen) "
+                          r"(von|vom|aus) (der |dem |de |unserer |meiner )?\w+", re.I)
+# a relative writes about the person: "Unser Sohn …", "Ich schreibe für meine Mutter"
+ABOUT_THE_PERSON = re.compile(r"\b(unser|unsere|unseren|unserem|unserer)\b")
+WRITES_FOR = re.compile(r"\b(schreibe|schreiben|frage|fragen) (\w+ )?(für|wegen) (meinen|meine|"
+                        r"meinem|unseren|unsere|unserem)\b")
+SUBJECT_VERBS = {"kann", "will", "möchte", "wohnt", "lebt", "hat", "ist", "war", "liebt",
+                 "bekommt", "braucht", "wünscht", "geht", "arbeitet", "mag", "könnte", "würde",
+                 "hatte", "spielt", "vergisst", "sitzt"}
 HELP_FROM = re.compile(r"\b(mit (der )?hilfe|hilfe (von|durch))\b")
 # "Meine Nachbarin macht das bisher", "kümmert sich um mich", "ist immer für mich da"
 SUPPORT_CUES = re.compile(
@@ -43,7 +87,8 @@ SUPPORT_CUES = re.compile(
     r"\bkümmer\w* sich (\w+ )?um mich\b")
 # "Freunde hab ich kaum"
 FEW_OF_THEM = re.compile(
-    r"^[\w -]+? (hab|habe|hat|haben) (ich |wir )?(kaum|keine?|nicht|wenige?)\b")
+    r"^[\w -]+? (hab|habe|hat|haben) (ich |wir |er |sie )?(leider |eigentlich )?"
+    r"(kaum|keine?|nicht|wenige?)\b")
 
 
 @dataclass
@@ -101,15 +146,38 @@ def _who(doc: Doc, ent) -> str:
     return " ".join(words)
 
 
-def _excluded(doc: Doc, ent, clause: Span) -> bool:
+def _excluded(doc: Doc, ent, clause: Span, question_id: str = "people",
+              named: bool = False) -> bool:
     """Not a person at the person's side: "keine Geschwister", "Eltern leben nicht mehr",
     a visit ("zum Arzt", "zu meiner Ärztin"), or a pet called "mein bester Freund"."""
     before = [t.lower_ for t in doc[max(clause[0], ent.start - 2):ent.start]]
     if set(before) & NEGATING_DETERMINERS or set(before) & VISIT_PREPS:
         return True
     clause_text = span_lower(doc, clause)
-    if NO_LONGER_THERE.search(clause_text):
+    if NO_LONGER_THERE.search(clause_text) or ONLY_IN_THE_PAST.search(clause_text):
         return True
+    if ent.text.lower() in PLACE_LIKE:
+        return True
+    words_before = span_lower(doc, (clause[0], ent.start))
+    following = [t.lower_ for t in doc[ent.end:min(clause[1], ent.end + 3)]]
+    if ent.text.lower() in GENERIC and not set(before) & OWN and question_id != "people":
+        return True
+    if following[:1] and following[0] in {"von", "vom"} and len(following) > 1 and (
+            following[1] in OWN or any(t.ent_type_ == "relation"
+                                       for t in doc[ent.end + 1:min(clause[1], ent.end + 4)])):
+        return True  # "die Kinder von meiner Nachbarin": someone else's family
+    if re.search(r"\b(bin|war|werde)( ich)?( eine?)?\s*$", words_before) or (
+            following and following[0] in BECOME):
+        return True  # "Ich war Lehrerin", "Lesepate werden"; not "ich bin seine Schwester"
+    if named and re.search(r"\b(sie|er|die|der) (ist|war) \w+$", words_before):
+        return True  # "Bei Frau Klein. Sie ist meine Nachbarin.": the same person
+    if following[:1] and following[0] in {"von", "vom", "vun"} and re.search(
+            r"(hilfe|dienst|beratung|pflege|stützpunkt)\b", " ".join(following[1:])):
+        return True  # "de Fru vun de Nachbarschaftshilfe": a service, not a person
+    if set(before) & {"eine", "einen", "ein"} and (WISH_WORDS.search(clause_text) or (
+            not has_verb(doc, clause) and WISH_WORDS.search(doc[max(0, clause[0] - 12):
+                                                                clause[0]].text.lower()))):
+        return True  # "Ich will einen Hund. Und eine Freundin.": a wish, not at their side
     if FEW_OF_THEM.match(span_lower(doc, (ent.start, clause[1]))):
         return True
     # "Mein Hund ist mein bester Freund": a pet, not a person
@@ -117,11 +185,102 @@ def _excluded(doc: Doc, ent, clause: Span) -> bool:
     return bool(copula and any(t.lower_ in PETS for t in doc[clause[0]:ent.start]))
 
 
+def _extra_people(doc: Doc, taken: set[int], relation_ents: list) -> list[tuple]:
+    """(span, relation) of people the entity ruler does not know: "Frau Schulz", dialect
+    words, "eine Frau von der Kirche". A name that only names a professional ("meine
+    Bezugsbetreuerin, Frau Krüger", "Die heißt Frau Lange") or the person the answer is
+    about ("der Neffe von Herrn K.") is left out."""
+    g = gazetteer()
+    professional = [ent for ent, rel in relation_ents
+                    if g.relations[rel]["sector"] == "professional"]
+    found = []
+    for token in doc:
+        if token.lower_ == "ex" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {
+                "frau", "mann", "freundin", "freund", "partner", "partnerin"}:
+            found.append((doc[token.i:token.i + 2], "relatives"))
+            taken.update({token.i, token.i + 1})
+        relation = EXTRA_TERMS.get(token.lower_)
+        if relation and token.i not in taken and not (token.lower_ == "jung" and not (
+                token.i > 0 and doc[token.i - 1].lower_ in {"min", "mien", "mein"})):
+            found.append((doc[token.i:token.i + 1], relation))
+            taken.add(token.i)
+    for pattern in (NAMED, SOMEONE_FROM):
+        for match in pattern.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            overlap = taken & set(range(span.start, span.end))
+            if overlap and not (pattern is SOMEONE_FROM and all(
+                    doc[i].lower_ in PLACE_LIKE for i in overlap)):
+                continue
+            if pattern is NAMED and not match.group(2)[0].isupper() and not match.group(
+                    1)[0].isupper():
+                continue  # "frau k." in lower case is too unsure
+            before = [t.lower_ for t in doc[max(0, span.start - 3):span.start]]
+            if pattern is NAMED and ({"heißt", "heisst", "namens", "von", "vom"} & set(before)
+                                     or any(0 < span.start - ent.end <= 5
+                                            and doc[span.start - 1].text == ","
+                                            for ent in professional)):
+                continue
+            found.append((span, _relation_of_named(doc, span)))
+            taken.update(range(span.start, span.end))
+    return found
+
+
+def _relation_of_named(doc: Doc, span) -> str:
+    """"Frau Petersen aus dem Nachbarhaus" is a neighbour, "ein Mann aus der
+    Kirchengemeinde" from the church community; anyone else an acquaintance."""
+    g = gazetteer()
+    words = [t.lower_ for t in doc[span.start:min(len(doc), span.end + 4)]]
+    if any("nachbar" in w or w == "nebenan" for w in words):
+        return "neighbour"
+    for word in reversed([t.lower_ for t in doc[span.start:span.end]]):
+        relation = g.relation_terms.get(word)
+        if relation:
+            return relation
+    return "acquaintance"
+
+
+def _apposition(doc: Doc, ent, named: list) -> bool:
+    """"die Nachbarin, Frau Schulz": the named one is the same person as the relation."""
+    return any(doc[max(0, span.start - 3):span.start].text.strip(" ,").lower().endswith(
+        ent.text.lower()) for span, _ in named)
+
+
+def is_the_person(doc: Doc, ent, question_id: str) -> bool:
+    """The relation is the person the answer is about: a relative writes ("Unser Sohn liebt
+    Tiere", "Ich schreibe für meine Mutter", "Mein Vater wohnt in Wandsbek. Früher war er
+    …" in an answer about the neighbourhood)."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    if ABOUT_THE_PERSON.search(" ".join(before)) and not {"bei", "mit", "von", "vom"} & set(
+            before):
+        return True
+    if WRITES_FOR.search(" ".join(t.lower_ for t in doc[max(0, ent.start - 6):ent.start])):
+        return True
+    if question_id == "people":
+        return False
+    sentence = next((s for s in sentences(doc) if s[0] <= ent.start < s[1]), (0, len(doc)))
+    starts_sentence = ent.start == sentence[0] or (ent.start == sentence[0] + 1
+                                                    and before[-1] in POSSESSIVES)
+    verb = next((t.lower_ for t in doc[ent.end:min(len(doc), ent.end + 5)] if t.is_alpha), "")
+    words = {t.lower_ for t in doc[sentence[0]:sentence[1]]}
+    rest = doc[ent.end:].text.lower()
+    return (starts_sentence and verb in SUBJECT_VERBS and not words & {"ich", "mir", "mich",
+                                                                          "uns", "wir"}
+            and bool(re.search(r"\b(er|sie|ihr|ihm|ihn)\b", rest)))
+
+
 def extract_people(doc: Doc, question_id: str) -> list[Person]:
     g = gazetteer()
     all_clauses = [c for s in sentences(doc) for c in clauses(doc, *s)]
     relation_ents = typed_entities(doc, "relation")
     relation_tokens = {i for ent, _ in relation_ents for i in range(ent.start, ent.end)}
+    named = _extra_people(doc, set(relation_tokens), relation_ents)
+    relation_ents = [(ent, rel) for ent, rel in relation_ents
+                     if not _apposition(doc, ent, named)] + named
+    relation_tokens = {i for ent, _ in relation_ents for i in range(ent.start, ent.end)}
+    about_the_person = {ent.start for ent, _ in relation_ents
+                        if is_the_person(doc, ent, question_id)}
 
     def clause_of(ent) -> int:
         return next(n for n, (a, b) in enumerate(all_clauses) if a <= ent.start < b)
@@ -148,13 +307,12 @@ def extract_people(doc: Doc, question_id: str) -> list[Person]:
                 text_span = (clause[0], nxt[1])
         clause_lower = span_lower(doc, clause)
         for ent, relation in found:
-            if _excluded(doc, ent, clause):
+            if _excluded(doc, ent, clause, question_id, bool(named)) or (
+                    ent.start in about_the_person):
                 continue
             helper_by_phrase = bool(HELP_FROM.search(clause_lower)) or bool(
                 SUPPORT_CUES.search(clause_lower) and "ich" not in clause_lower.split())
             helper = bool(help_here and not help_here.person_is_subject) or helper_by_phrase
-            if question_id != "people" and not helper:
-                continue
             info = g.relations[relation]
             who = _who(doc, ent)
             key = (relation, who.lower())
@@ -164,5 +322,5 @@ def extract_people(doc: Doc, question_id: str) -> list[Person]:
             helps_with = help_here.helps_with if helper and help_here else None
             people.append(Person(who=who, relation=relation, sector=info["sector"],
                                  helps_with=helps_with, text=span_text(doc, text_span),
-                                 helper=helper))
+                                 helper=helper, span=char_span(doc, text_span)))
     return people

@@ -1,6 +1,8 @@
-"""When a goal starts: "ab Sommer", "nächstes Jahr", "sofort", month names, dates. The
-phrase is kept as the person wrote it; the earliest date it can mean is worked out from
-`today`."""
+"""When a goal starts: "ab Sommer", "nächstes Jahr", "sofort", month names, dates, "wenn ich
+18 bin". The phrase is always kept as the person wrote it. A date is only added when the
+words name one without doubt and it is not in the past, worked out from the injected
+`today`: "Sommer 2026" said in November 2026 gets no date (it would lie in the past),
+"im November" said on 21 November starts today, "wenn ich 18 bin" names no date."""
 
 from __future__ import annotations
 
@@ -32,8 +34,19 @@ START_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
                              r"(jahr|jahren|monat|monaten|woche|wochen)\b", re.I)),
     ("next_month", re.compile(r"\b(?:im )?(?:nächste[nm]|kommende[nm]) monat\b", re.I)),
     ("next_week", re.compile(r"\b(?:nächste|kommende)n? woche\b", re.I)),
-    ("year", re.compile(r"\b(?:ab|im|bis)?\s*(20\d{2})\b", re.I)),
-    ("soon", re.compile(r"\b(bald|demnächst|in zukunft|irgendwann)\b", re.I)),
+    ("year", re.compile(r"\b(?:ab|im|bis)?\s*(?<!seit )(20\d{2})\b", re.I)),
+    ("soon", re.compile(r"\b(bald|demnächst|in zukunft|irgendwann|später|in den nächsten "
+                        r"(?:jahren|monaten|wochen|tagen))\b", re.I)),
+    # a start the person ties to an event: kept in their words, no date
+    ("condition", re.compile(
+        r"\b(?:wenn|sobald|nachdem|wo) ich (?:\d{1,2}|sechzehn|siebzehn|achtzehn|volljährig|"
+        r"erwachsen|(?:mit (?:der|dem|meiner|meinem) )?\w+ (?:fertig|raus|draußen|entlassen)|"
+        r"aus (?:der|dem) \w+ (?:raus|draußen|entlassen))(?: \w+)? (?:bin|werde|ist)\b|"
+        r"\bnach (?:der|dem|meiner|meinem) (?:schule|abi|abitur|ausbildung|reha|klinik|"
+        r"therapie|entlassung|umzug|prüfung|schulzeit|studium|op|operation|entgiftung)\b|"
+        r"\b(?:zu|vor|bis zu) den (?:sommerferien|herbstferien|osterferien|winterferien|ferien)\b|"
+        r"\bzum (?:neuen )?schuljahr\b|\bfürs abitur\b",
+        re.I)),
 )
 
 
@@ -42,28 +55,49 @@ def parse_start(text: str, today: date) -> tuple[str, str | None] | None:
     "1.4.2027") as written, and the earliest date it can mean (ISO) when there is one."""
     best: tuple[int, str, re.Match] | None = None
     for kind, pattern in START_PATTERNS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), kind, match)
+        for match in pattern.finditer(text):
+            if re.search(r"\bseit\s*$", text[:match.start()], re.I):
+                continue  # "seit Januar", "seit 2022": since when, not when to start
+            if best is None or match.start() < best[0]:
+                best = (match.start(), kind, match)
+            break
     if best is None:
         return None
     _, kind, match = best
     return match.group(0).strip(), _start_date(kind, match, today)
 
 
-def _next_occurrence(month: int, year: str | None, today: date, period_months: int,
-                     strictly_next: bool) -> date:
-    if year:
-        return date(int(year), month, 1)
-    candidate = date(today.year, month, 1)
-    end_month = month + period_months
-    period_end = date(today.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
-    if period_end <= today or (strictly_next and candidate <= today):
-        candidate = date(today.year + 1, month, 1)
-    return candidate
+def _period_start(month: int, year: str | None, today: date, period_months: int,
+                  strictly_next: bool) -> date | None:
+    """The start of the month or season the person named, if it is not over: today when
+    it is going on now ("im November" on 21 November), its first day when it lies ahead.
+    None for a period that is over ("Sommer 2026" said in November 2026)."""
+
+    def bounds(y: int) -> tuple[date, date]:
+        end_month = month + period_months
+        return date(y, month, 1), date(y + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+
+    years = [int(year)] if year else [today.year - 1, today.year, today.year + 1]
+    for y in years:
+        first, after_end = bounds(y)
+        if after_end <= today:
+            continue  # over
+        if first <= today:
+            if strictly_next and not year:
+                continue  # "nächsten Sommer" said in summer: the one after
+            return today
+        return first
+    return None
 
 
 def _start_date(kind: str, match: re.Match, today: date) -> str | None:
+    result = _raw_start_date(kind, match, today)
+    if result is None or result < today:
+        return None  # never a start in the past
+    return result.isoformat()
+
+
+def _raw_start_date(kind: str, match: re.Match, today: date) -> date | None:
     lowered = match.group(0).lower()
     strictly_next = bool(re.search(r"\b(nächste|kommende)", lowered))
     result: date | None = None
@@ -83,15 +117,18 @@ def _start_date(kind: str, match: re.Match, today: date) -> str | None:
     elif kind == "day_month":
         month = MONTHS[match.group(2).lower()]
         year = int(match.group(3)) if match.group(3) else today.year
-        result = date(year, month, int(match.group(1)))
-        if not match.group(3) and result < today:
-            result = date(year + 1, month, int(match.group(1)))
+        try:
+            result = date(year, month, int(match.group(1)))
+            if not match.group(3) and result < today:
+                result = date(year + 1, month, int(match.group(1)))
+        except ValueError:
+            return None
     elif kind == "month":
         month = MONTHS[match.group(1).lower()]
-        result = _next_occurrence(month, match.group(2), today, 1, strictly_next)
+        result = _period_start(month, match.group(2), today, 1, strictly_next)
     elif kind == "season":
         month = SEASONS[match.group(1).lower()]
-        result = _next_occurrence(month, match.group(2), today, 3, strictly_next)
+        result = _period_start(month, match.group(2), today, 3, strictly_next)
     elif kind == "next_year":
         result = date(today.year + 1, 1, 1)
     elif kind == "in_period":
@@ -110,5 +147,6 @@ def _start_date(kind: str, match: re.Match, today: date) -> str | None:
     elif kind == "next_week":
         result = today + timedelta(weeks=1)
     elif kind == "year":
-        result = date(int(match.group(1)), 1, 1)
-    return result.isoformat() if result else None
+        year = int(match.group(1))
+        result = today if year == today.year else date(year, 1, 1)
+    return result

@@ -1,6 +1,13 @@
 """Statements in the person's words, sorted by the question they answer: will
-(important / change / goal), abilities, professional help wished or received, being there
-for others."""
+(important / change / goal), what the person can do themself (ability) or finds hard
+(limitation), being there for others. Help by professionals is read per help named
+(professional.py).
+
+Abilities and limitations are read clause by clause ("kochen kann ich, aber putzen nicht"
+gives one of each): negation, "nicht mehr", "schwer" or needing help make a limitation; a
+clause that only says what someone else does ("meine Mutter macht alles für mich"), what
+the person wishes, or which aid they have, is no statement about their own abilities.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,23 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from bot.extraction.clauses import NEGATION, span_text, statement_spans
+from bot.extraction.clauses import (
+    COORDINATORS,
+    NEGATING_DETERMINERS,
+    POSSESSIVES,
+    RELATIVES,
+    SUBORDINATORS,
+    Span,
+    char_span,
+    clauses,
+    sentences,
+    span_lower,
+    span_text,
+    statement_spans,
+    trim,
+)
+from bot.extraction.cues import NEGATION as ANY_NEGATION
+from bot.extraction.cues import NO_LONGER, PAST, POSITIVE_NEGATION, WISH
 from bot.extraction.results import AidMention, Statement
 from bot.extraction.starts import parse_start
 
@@ -21,17 +44,32 @@ CHANGE_CUES = re.compile(
 GOAL_CUES = re.compile(
     r"\b(will|wollen|möchte|möchten|würde (ich )?gerne?|wünsche (ich )?mir|hätte (ich )?gerne?|"
     r"mein ziel|ziel ist|plane|träume|traum|anfangen|beginnen|vor,)\b")
+LIMITATION_CUES = re.compile(
+    r"\b(schwer|schwierig|schlecht|kaum|mühsam|anstrengend|probleme?|angst|panik|"
+    r"nur (mit|noch mit) (jemandem|begleitung|hilfe|unterstützung)|"
+    r"(brauche|brauch|nur mit|mit|ohne) (\w+ )?(hilfe|unterstützung)|hilfe (beim|bei)|"
+    r"(hilft|helfen|unterstützt) (\w+ )?(mir|mich)|(mir|mich) (\w+ ){0,3}(hilft|helfen)|"
+    r"überfordert|zu viel|vergesse|vergess|"
+    r"unsicher|keine kraft|schmerz\w*|weh|brauche jemanden|muss mir jemand|mit jemandem|"
+    r"zitter\w*|steif|gelähmt|lahm|außer|"
+    r"brauche? (\w+ ){0,5}(assistenz|hilfe|pflege|unterstützung|jemand\w*)|"
+    r"(wird|werden) (mir |ihm |ihr )?(\w+ )?(angereicht|gemacht|erledigt|übernommen|"
+    r"abgenommen|gebracht|gekocht|geputzt))\b")
 ABILITY_CUES = re.compile(
-    r"\b(kann|könnte|klappt|schaffe|allein|alleine|selbst|selber|gut|gern|gerne|mache|"
-    r"erledige|geht)\b(?!\s+(\w+\s+)?(nicht|kaum|nie|schlecht))")
-RECEIVED_CUES = re.compile(
-    r"\b(bekomme|bekommen|kriege|krieg|erhalte|habe|hab|nutze|gehe|besuche|kommt|kommen)\b"
-    r"[^.]*\b(schon|bereits|seit|zurzeit|derzeit|momentan|regelmäßig|einmal|zweimal|jeden)\b|"
-    r"\b(schon|bereits) (eine?n?|meine?n?)\b|\bbekomme\b")
-PROFESSIONAL_WISH_CUES = re.compile(
-    r"\b(wünsche|wünschen|möchte|möchten|hätte gerne?|bräuchte|brauche|will|wollen|"
-    r"würde gerne?|wäre (gut|schön|toll|hilfreich|super)|fehlt|suche)\b")
-UNSURE = re.compile(r"\b(wei(ß|ss) (ich )?(nicht|nich)|keine ahnung|unsicher)\b")
+    r"\b(kann|könnte|kan|schaffe|schaff|klappt|geht|gehen|mache|mach|erledige|allein|alleine|"
+    r"selbst|selber|gut|gern|gerne|wieder|noch|selbstständig|selbständig)\b")
+BACK_REFERENCE = {"das", "dies", "beides", "alles", "die", "sowas", "so", "da", "dabei"}
+# clauses that are not about what the person can do: purpose, reasons for a wish
+NOT_PERSONAL_START = {"damit", "um", "falls", "bevor", "sodass", "ob"}
+CONTRAST = {"aber", "sondern", "doch", "jedoch", "nur", "außer"}
+UNSURE = re.compile(r"\b(wei(ß|ss) (ich )?(nicht|nich)|keine ahnung|unsicher|k\.?\s?a\.?)\b")
+HAVE_VERBS = {"habe", "hab", "hat", "haben", "nutze", "benutze", "besitze", "verwende", "auch",
+              "noch", "einen", "eine", "ein", "ich", "zuhause", "seit", "jahren", "schon",
+              "und", "außerdem", "zu", "hause", "dazu", "trage", "immer", "den", "die", "das",
+              *POSSESSIVES}
+OTHER_PERSON_VERBS = re.compile(
+    r"\b(macht|machen|erledigt|erledigen|übernimmt|übernehmen|hilft|helfen|kocht|kochen|"
+    r"putzt|fährt|bringt|kauft|kümmert|unterstützt|liest|schreibt|begleitet|geht)\b")
 
 
 def _only_start(text: str, start: str) -> bool:
@@ -49,39 +87,163 @@ def _living_kind(lowered: str, has_start: bool) -> str:
     return "important"
 
 
+def polarity(lowered: str) -> str | None:
+    """limitation | ability | None (no cue) for the words of one clause."""
+    cleaned = POSITIVE_NEGATION.sub(" ", lowered)
+    if ANY_NEGATION.search(cleaned) or LIMITATION_CUES.search(cleaned):
+        if re.search(r"\bohne\b", cleaned) and not re.search(
+                r"\b(nicht|nichts|nie|kein\w*|kaum|schwer|schlecht)\b", cleaned):
+            return "ability"  # "ohne Rollator gehe ich zum Bäcker"
+        return "limitation"
+    if ABILITY_CUES.search(cleaned) or cleaned != lowered:
+        return "ability"
+    return None
+
+
+def _back_reference(doc: Doc, unit: Span) -> bool:
+    """"das schaffe ich", "das geht nicht mehr", "das ja": says something about the
+    clause before."""
+    return doc[unit[0]].lower_ in BACK_REFERENCE and unit[1] - unit[0] <= 5
+
+
+def _personal_units(doc: Doc) -> list[tuple[Span, list[Span]]]:
+    """Clauses per sentence, cut once more before "aber/sondern/nur …": in "kochen kann
+    ich aber putzen nicht" the two halves say different things."""
+    result = []
+    for sentence in sentences(doc):
+        units: list[Span] = []
+        for start, end in clauses(doc, *sentence):
+            if WISH.search(span_lower(doc, (start, end))) and not re.search(
+                    r"\b(kann|schaffe|mache)\b", span_lower(doc, (start, end))):
+                units.append((start, end))  # a wish stays whole; it is left out below
+                continue
+            # not at "nur": "Briefe lesen geht nur mit Hilfe" is one statement
+            cuts = [start] + [i for i in range(start + 1, end)
+                              if doc[i].lower_ in CONTRAST - {"nur"}
+                              and doc[i - 1].lower_ not in {"nicht", "auch"}] + [end]
+            units += [trim(doc, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+        result.append((sentence, [u for u in units if u[0] < u[1]]))
+    return result
+
+
+def _someone_else_does_it(doc: Doc, span: Span) -> bool:
+    """"Meine Mutter macht alles für mich", "mein Sohn hilft mir mit Briefen": the clause
+    is about another person's doing, not the person's own."""
+    tokens = doc[span[0]:span[1]]
+    if any(t.lower_ == "ich" for t in tokens):
+        return False
+    has_relation = any(t.ent_type_ == "relation" for t in tokens)
+    return has_relation and bool(OTHER_PERSON_VERBS.search(span_lower(doc, span)))
+
+
+def _only_about_aids(doc: Doc, span: Span, aids: list[AidMention]) -> bool:
+    """"Ich habe einen Rollator", "wenn ich den Duschstuhl habe": the aid item says it."""
+    tokens = doc[span[0]:span[1]]
+    words = [t.lower_ for t in tokens if t.is_alpha and t.ent_type_ != "aid"]
+    has_aid = any(t.ent_type_ == "aid" for t in tokens) or any(
+        a.words.lower() in span_lower(doc, span) for a in aids)
+    return has_aid and all(w in HAVE_VERBS or w in COORDINATORS or w in NEGATING_DETERMINERS
+                           or w in {"wenn", "weil", "mit"} for w in words)
+
+
+def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
+    result: list[Statement] = []
+    wished_aids = {a.words.lower() for a in aids if a.status != "used"}
+    for sentence, units in _personal_units(doc):
+        if sentence[1] < len(doc) and doc[sentence[1]].text == "?":
+            continue  # a question to the assistant, not an answer
+        kinds: list[str | None] = []
+        keep: list[Span] = []
+        short: int | None = None
+        for unit in units:
+            lowered = span_lower(doc, unit)
+            first = doc[unit[0]].lower_
+            if keep and (first in SUBORDINATORS - {"weil", "obwohl"} or first in RELATIVES
+                         - {"er", "sie"} | {"was", "wo"} or _back_reference(doc, unit)):
+                # "…, wenn der Haltegriff da ist", "…, das schaffe ich": part of the one before
+                kind = polarity(lowered) if _back_reference(doc, unit) else None
+                keep[-1] = (keep[-1][0], unit[1])
+                # "Fenster putzen und die schweren Sachen, das geht nicht mehr": the words
+                # before without a cue of their own take this one
+                n = len(kinds) - 1
+                while kind and n >= 0 and kinds[n] is None:
+                    kinds[n] = kind
+                    n -= 1
+                continue
+            if len(re.findall(r"\w{3,}", lowered)) < 1 and not UNSURE.search(lowered):
+                short = unit[0] if short is None else short  # "b, aber richtig": one statement
+                continue
+            if short is not None:
+                unit, short = (short, unit[1]), None
+                lowered = span_lower(doc, unit)
+            if (first in NOT_PERSONAL_START or UNSURE.search(lowered)
+                    or any(w in lowered for w in wished_aids)
+                    or (WISH.search(lowered) and not re.search(r"\b(kann|schaffe|mache)\b",
+                                                               lowered))
+                    or (PAST.search(lowered) and not NO_LONGER.search(lowered))
+                    or _someone_else_does_it(doc, unit) or _only_about_aids(doc, unit, aids)
+                    or len(re.findall(r"\w{3,}", lowered)) < 1):
+                continue
+            keep.append(unit)
+            kinds.append(polarity(lowered))
+        for n, unit in enumerate(keep):
+            kind = kinds[n]
+            if kind is None:
+                # "Treppen steigen, Einkaufen tragen – das geht nicht mehr"
+                after = next(((k, keep[m]) for m, k in enumerate(kinds) if m > n and k), None)
+                before = next((k for k in reversed(kinds[:n]) if k), None)
+                if after and (doc[after[1][0]].lower_ in BACK_REFERENCE
+                              or doc[unit[0]].lower_ in CONTRAST):
+                    kind = after[0]
+                elif doc[unit[0]].lower_ in CONTRAST and before:
+                    # "Kochen kann ich, aber Fenster putzen": the contrast says the opposite
+                    kind = "limitation" if before == "ability" else "ability"
+                else:
+                    kind = before or (after[0] if after else "ability")
+            result.append(Statement(kind, span_text(doc, unit), span=char_span(doc, unit)))
+    return result
+
+
+EXPLICIT_PERSONAL = re.compile(r"\b(kann|kan|könnte|schaffe|schaff|klappt|fällt mir|"
+                               r"bin gut|gut in|nicht mehr|kaum noch)\b")
+
+
 def extract_statements(doc: Doc, question_id: str, today: date,
                        aids: list[AidMention]) -> list[Statement]:
+    if question_id == "self":
+        return personal_statements(doc, aids)
     result: list[Statement] = []
-    wished_aid_words = {a.words.lower() for a in aids if a.status == "wished"}
+    if question_id not in ("living",):
+        # what the person says they can or cannot do, also when asked about something else
+        # ("Ich kann übersetzen für andere Familien"); only with words that say so
+        result = [s for s in personal_statements(doc, aids)
+                  if EXPLICIT_PERSONAL.search(s.text.lower())]
+    if question_id not in ("living", "contribution"):
+        return result
+    pending: tuple[str, str | None] | None = None  # "Wenn ich 18 bin, will ich …"
     for span in statement_spans(doc):
         text = span_text(doc, span)
         lowered = text.lower()
         if not text:
             continue
         if question_id == "living":
-            start = parse_start(text, today)
+            start = parse_start(text, today) or pending
+            if pending is None and start and _only_start(text, start[0]) and not result:
+                pending = start
+                continue
+            pending = None
             if start and _only_start(text, start[0]) and result:
                 # "Am liebsten ab Sommer." belongs to the wish before it
                 previous = result[-1]
-                result[-1] = Statement("goal", previous.text, start[0], start[1])
+                result[-1] = Statement("goal", previous.text, start[0], start[1],
+                                       span=previous.span)
                 continue
             kind = _living_kind(lowered, start is not None)
-            result.append(Statement(kind, text, *(start or (None, None))) if kind == "goal"
-                          else Statement(kind, text))
-        elif question_id == "self":
-            if any(w in lowered for w in wished_aid_words):
-                continue  # the aid item says it; nothing else to read back
-            positive = ABILITY_CUES.search(lowered)
-            negative = NEGATION.search(lowered) or re.search(r"\b(schwer|schlecht|kaum)\b",
-                                                             lowered)
-            result.append(Statement("limitation" if negative and not positive else "ability",
-                                    text))
-        elif question_id == "professional":
-            if UNSURE.search(lowered) and not PROFESSIONAL_WISH_CUES.search(lowered):
-                continue
-            received = RECEIVED_CUES.search(lowered) and not PROFESSIONAL_WISH_CUES.search(
-                lowered)
-            result.append(Statement("received" if received else "wished", text))
-        elif question_id == "contribution":
-            result.append(Statement("contribution", text))
+            if kind == "goal":
+                result.append(Statement(kind, text, *(start or (None, None)),
+                                        span=char_span(doc, span)))
+            else:
+                result.append(Statement(kind, text, span=char_span(doc, span)))
+        else:
+            result.append(Statement("contribution", text, span=char_span(doc, span)))
     return result

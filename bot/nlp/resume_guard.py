@@ -1,7 +1,9 @@
 """Rasa NLU component: a short message that contains a resume code is a resume request.
 
-People often paste only their code ("HAFEN-KRAN-42"); the classifier has no words to go on,
-but the code's shape is unmistakable. Runs before the crisis guard, which always wins.
+People often paste only their code ("HAFEN-KRAN-MOND-TEE-42", also "hafen kran mond tee 42");
+the classifier has no words to go on, but four code words and a number are unmistakable. Runs
+before the crisis guard, which always wins. `find_code` runs here at run time: a new word list
+or code format needs no new model.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.resume_codes import find_code
+from bot.resume_codes import find_code_in
 
 RESUME = "resume"
-MAX_WORDS = 8
+MAX_WORDS = 8                 # the code counts as one word, however it is written
 
 
 def guarded_intent(text: str, intent: dict | None) -> dict | None:
     """The resume intent for a short message with a code, or None to keep the classifier's."""
     if (intent or {}).get("name") in (RESUME, "crisis"):
         return None
-    if find_code(text) and len((text or "").split()) <= MAX_WORDS:
+    found = find_code_in(text)
+    if found and len(found.rest.split()) + 1 <= MAX_WORDS:
         return {"name": RESUME, "confidence": 1.0}
     return None
 

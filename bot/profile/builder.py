@@ -1,5 +1,12 @@
 """Build the will-and-resources profile of one conversation from the database
-(DESIGN.md § 4, schema/profile-1.schema.json)."""
+(DESIGN.md § 4, schema/profile-2.schema.json).
+
+The profile is always built anew from the stored verbatim answers and the person's
+decisions on items; no profile is stored. Version 2 gives every status in the person's
+words: abilities and limitations, aids used / wished / used before, places used / wished /
+used before / out of reach (with the barrier), professional help received and wished per
+help named, and the home only where the person lives now (a wish to move is a goal).
+"""
 
 from __future__ import annotations
 
@@ -57,12 +64,15 @@ def _empty_profile() -> dict:
 
 
 FIELDS = {
-    "important": ("text",), "change": ("text",), "contribution": ("text",),
-    "goal": ("text", "start", "start_date"), "personal": ("text", "kind"),
-    "professional": ("text",),
-    "social": ("who", "relation", "sector", "helps_with", "helper", "text"),
-    "aid": ("aid", "label", "category", "status", "words", "text"),
-    "place": ("kind", "label", "status", "words", "quarter", "text"),
+    "important": ("text", "span"), "change": ("text", "span"), "contribution": ("text", "span"),
+    "goal": ("text", "start", "start_date", "move_to", "span"),
+    "personal": ("text", "kind", "span"),
+    "professional": ("help", "label", "words", "text", "start", "start_date", "span"),
+    "social": ("who", "relation", "sector", "helps_with", "helper", "text", "span"),
+    "aid": ("aid", "label", "category", "status", "words", "text", "start", "start_date",
+            "span"),
+    "place": ("kind", "label", "status", "words", "quarter", "barrier", "text", "start",
+              "start_date", "span"),
 }
 
 
@@ -70,17 +80,18 @@ def _place_item(profile: dict, item: Item, data: dict, confirmation: dict) -> No
     category = item.category
     if category == "quarter":
         if data.get("quarter"):
-            quarter = {"value": data["quarter"], "words": data["words"], **confirmation}
+            quarter = {"value": data["quarter"], "words": data["words"],
+                       "span": data.get("span"), **confirmation}
             if data.get("candidates"):
                 quarter.update(ambiguous=True, candidates=data["candidates"])
             profile["person"]["quarter"] = quarter
         if data.get("district"):
             profile["person"]["district"] = {"value": data["district"], "words": data["words"],
-                                             **confirmation}
+                                             "span": data.get("span"), **confirmation}
         return
     entry = {name: data.get(name) for name in FIELDS[category]} | confirmation
     if category == "professional":
-        profile["resources"]["professional"][data.get("kind", "wished")].append(entry)
+        profile["resources"]["professional"][data["kind"]].append(entry)
         return
     target = {
         "important": profile["will"]["important"], "change": profile["will"]["change"],

@@ -76,6 +76,43 @@ def to_second_person(text: str) -> str:
     return "".join(replaced.get(t.i, t.text) + t.whitespace_ for t in doc).strip()
 
 
+# words that turn a statement around: a sentence with one is read back in the person's
+# own words, never rephrased into a template ("Das können Sie selbst: … nicht …")
+NEGATIONS = frozenset({"nicht", "nichts", "kein", "keine", "keinen", "keinem", "keiner",
+                       "keines", "nie", "niemals", "niemand", "niemanden", "nirgends",
+                       "nirgendwo", "weder", "nich", "net", "nimmer"})
+# words after which "mir"/"mich" may no longer mean the subject "ich" of the clause
+# ("jemand, der mit mir rausgeht": "mit sich" would say the helper goes out alone)
+_LINKERS = frozenset({"der", "die", "das", "den", "dem", "denen", "dessen", "deren",
+                      "welcher", "welche", "welches", "welchen", "welchem", "wer", "wen",
+                      "wem", "wo", "dass", "daß", "weil", "wenn", "ob", "damit", "als",
+                      "wie", "bis", "jemand", "jemanden", "jemandem", "einer", "einen",
+                      "eine", "einem"})
+
+
+def needs_quote(text: str) -> bool:
+    """Whether turning `text` to "Sie" could change what it says: a negation (a template
+    around it may turn it round), or a "mir"/"mich" that need not mean the speaker's own
+    self ("Ich hätte gern einen Freund, der mit mir rausgeht")."""
+    words = re.findall(r"[\wäöüß]+", (text or "").lower())
+    if any(word in NEGATIONS for word in words):
+        return True
+    reflexive = _texts()["second_person"]["reflexive"]
+    doc = load_pipeline()(text)
+    for sentence in sentences(doc):
+        for start, end in clauses(doc, *sentence):
+            span = doc[start:end]
+            if not any(t.lower_ == "ich" for t in span):
+                continue
+            own = [t for t in span if t.lower_ in reflexive]
+            if len(own) > 1:
+                return True
+            for token in own:
+                if any(other.lower_ in _LINKERS for other in doc[start:token.i]):
+                    return True
+    return False
+
+
 def _said(text: str) -> str:
     """The person's words, turned to "Sie", without closing punctuation."""
     return re.sub(r"[\s.!?…]+$", "", to_second_person(quote(text)))
@@ -106,7 +143,7 @@ def sentence(item: Item, easy: bool, shared: bool = False) -> str:
     elif category == "place":
         name = f"place_{data['status']}"
         where = _texts()["where"].format(quarter=data["quarter"]) if data.get("quarter") else ""
-        values = {"label": data["label"], "where": where}
+        values = {"label": data["label"], "where": where, "barrier": data.get("barrier") or ""}
     elif category == "quarter":
         if data.get("quarter") and data.get("district") and data["district"] != data["quarter"]:
             name = "quarter"

@@ -1,9 +1,15 @@
-"""Staff accounts: argon2 password hashes, roles, login with lockout.
+"""Staff accounts: argon2 password hashes, roles, login with lockout, the second factor
+(TOTP, bot/staff/totp.py) and changing one's own password.
 
 Lockout (issue 6): after MAX_FAILURES wrong passwords in a row an account is locked for
 LOCK_MINUTES; from one address at most IP_MAX_FAILURES failed logins in IP_WINDOW_MINUTES
 (counted in the audit log, so every web worker sees the same number). While an account is
 locked its password is not even checked.
+
+With a second factor the password alone does not log in: `authenticate` answers "totp"
+and `verify_totp` finishes the login. A wrong code counts as a failed login (the same
+lockout), and the counter is only reset once the code was right, so that knowing the
+password does not give unlimited guesses at the code.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
-from bot.staff import ROLES
+from bot.staff import ROLES, totp
 from bot.staff.audit import AuditLog
 from bot.staff.repo import Repo
+from bot.staff.unknown_names import UnknownNames
 from bot.storage.models import StaffAccount, utcnow
 
 MAX_FAILURES = 5
@@ -46,10 +53,17 @@ class Account:
     failed_logins: int
     locked_until: datetime | None
     last_login_at: datetime | None
+    totp_enabled: bool = False
+    password_changed_at: datetime | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def needs_totp_enrolment(self) -> bool:
+        """Admins must use a second factor; they are sent to set it up first."""
+        return self.is_admin and not self.totp_enabled
 
     def locked_at(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
@@ -57,13 +71,14 @@ class Account:
 
 @dataclass(frozen=True)
 class LoginResult:
-    status: str  # ok | invalid | locked | blocked
+    status: str  # ok | totp (password right, code needed) | invalid | locked | blocked
     account: Account | None = None
 
 
 def _view(row: StaffAccount) -> Account:
     return Account(row.id, row.name, row.role, bool(row.active), row.created_at,
-                   row.failed_logins or 0, row.locked_until, row.last_login_at)
+                   row.failed_logins or 0, row.locked_until, row.last_login_at,
+                   bool(row.totp_enabled), row.password_changed_at)
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +127,7 @@ class Accounts(Repo):
     def __init__(self, database_url: str, audit: AuditLog | None = None) -> None:
         super().__init__(database_url)
         self.audit = audit or AuditLog(database_url)
+        self.unknown_names = UnknownNames(database_url, self.audit, MAX_FAILURES, LOCK_MINUTES)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -187,17 +203,25 @@ class Accounts(Repo):
             return LoginResult("blocked")
         account = self.by_name(name.strip()) if name else None
         if account is None:
-            _verify(_dummy_hash(), password)  # the same time as for a real account
-            self.audit.record("login_failed", UNKNOWN_ACTOR, ip=ip, now=now,
-                              detail="unbekannter Name")
-            return LoginResult("invalid")
+            # the same answers, lockout and work as for a real account (bot/staff/
+            # unknown_names.py): the login page does not tell which names exist
+            _verify(_dummy_hash(), password)
+            return LoginResult(self.unknown_names.attempt(name.strip(), ip, now))
         if account.locked_at(now):
+            _verify(_dummy_hash(), password)  # the same time as any other attempt
             self.audit.record("login_locked", account.name, account.id, ip=ip, now=now,
                               detail="Konto gesperrt")
             return LoginResult("locked", account)
         with self._session() as session:
             row = session.get(StaffAccount, account.id)
             ok = _verify(row.password_hash, password)
+            if ok and row.active and row.totp_enabled:
+                if hasher().check_needs_rehash(row.password_hash):
+                    row.password_hash = hasher().hash(password)
+                    session.commit()
+                self.audit.record("login_password_ok", account.name, account.id, ip=ip,
+                                  now=now, detail="Zwei-Faktor-Code angefordert")
+                return LoginResult("totp", _view(row))
             if ok and row.active:
                 row.failed_logins = 0
                 row.locked_until = None
@@ -213,7 +237,145 @@ class Accounts(Repo):
             return LoginResult("invalid", account)
         return self._failed(account, ip, now)
 
-    def _failed(self, account: Account, ip: str, now: datetime) -> LoginResult:
+    def verify_totp(self, account_id: int, code: str, ip: str,
+                    now: datetime | None = None) -> LoginResult:
+        """The second step of a login with a second factor (after `authenticate` said
+        "totp"): the code of the account's authenticator app."""
+        now = now or utcnow()
+        window_start = now - timedelta(minutes=IP_WINDOW_MINUTES)
+        if self.audit.failed_logins_from(ip, window_start) >= IP_MAX_FAILURES:
+            self.audit.record("login_blocked", UNKNOWN_ACTOR, ip=ip, now=now,
+                              detail="zu viele Fehlversuche von dieser Adresse")
+            return LoginResult("blocked")
+        account = self.get(account_id)
+        if account is None or not account.active or not account.totp_enabled:
+            return LoginResult("invalid", account)
+        if account.locked_at(now):
+            self.audit.record("login_locked", account.name, account.id, ip=ip, now=now,
+                              detail="Konto gesperrt")
+            return LoginResult("locked", account)
+        if self._use_code(account.id, code, now):
+            with self._session() as session:
+                row = session.get(StaffAccount, account.id)
+                row.failed_logins = 0
+                row.locked_until = None
+                row.last_login_at = now
+                session.commit()
+                account = _view(row)
+            self.audit.record("login", account.name, account.id, ip=ip, now=now,
+                              detail="mit Zwei-Faktor-Code")
+            return LoginResult("ok", account)
+        return self._failed(account, ip, now, what="falscher Zwei-Faktor-Code")
+
+    def _use_code(self, account_id: int, code: str, now: datetime) -> bool:
+        """Accept `code` once: its time step becomes the last used one, atomically (two
+        requests with the same code cannot both win)."""
+        with self._session() as session:
+            row = session.get(StaffAccount, account_id)
+            if row is None or not row.totp_secret:
+                return False
+            step = totp.matching_step(row.totp_secret, code, now, after=row.totp_last_step)
+            if step is None:
+                return False
+            result = session.execute(
+                update(StaffAccount).where(
+                    StaffAccount.id == account_id,
+                    (StaffAccount.totp_last_step.is_(None))
+                    | (StaffAccount.totp_last_step < step))
+                .values(totp_last_step=step))
+            session.commit()
+            return bool(result.rowcount)
+
+    # --- second factor: setting it up --------------------------------------------------
+
+    def totp_secret_for_enrolment(self, account_id: int) -> str:
+        """The secret to show while the account sets up its second factor: the pending
+        one (the page may be reloaded), or a new one. AccountError once it is set up."""
+        with self._session() as session:
+            row = session.get(StaffAccount, account_id)
+            if row is None:
+                raise KeyError(account_id)
+            if row.totp_enabled:
+                raise AccountError("Die Zwei-Faktor-Anmeldung ist schon eingerichtet.")
+            if not row.totp_secret:
+                row.totp_secret = totp.new_secret()
+                session.commit()
+            return row.totp_secret
+
+    def enable_totp(self, account_id: int, code: str, ip: str | None = None,
+                    now: datetime | None = None) -> bool:
+        """Finish setting up: the first code from the app proves it has the secret."""
+        now = now or utcnow()
+        with self._session() as session:
+            row = session.get(StaffAccount, account_id)
+            if row is None or row.totp_enabled or not row.totp_secret:
+                return False
+            step = totp.matching_step(row.totp_secret, code, now, after=row.totp_last_step)
+            if step is None:
+                return False
+            row.totp_enabled = True
+            row.totp_enabled_at = now
+            row.totp_last_step = step          # this code cannot log in afterwards
+            session.commit()
+            account = _view(row)
+        self.audit.record("totp_enabled", account.name, account.id, ip=ip, now=now)
+        return True
+
+    def reset_totp(self, account_id: int, by: str, ip: str | None = None,
+                   now: datetime | None = None) -> Account:
+        """A lost phone: the second factor is removed; an admin sets it up again at the
+        next login (`lwiw staff reset-totp`)."""
+        with self._session() as session:
+            row = session.get(StaffAccount, account_id)
+            if row is None:
+                raise KeyError(account_id)
+            row.totp_secret = None
+            row.totp_enabled = False
+            row.totp_enabled_at = None
+            row.totp_last_step = None
+            session.commit()
+            account = _view(row)
+        self.audit.record("totp_reset", by, None, detail=account.name, ip=ip, now=now)
+        return account
+
+    # --- one's own password ------------------------------------------------------------
+
+    def change_password(self, account_id: int, current: str, new: str, repeated: str,
+                        ip: str | None = None, now: datetime | None = None) -> Account:
+        """Change the password of a logged-in account. The current password is asked
+        again (a browser left open is not enough); a wrong one counts as a failed login.
+        Raises AccountError with the German reason."""
+        now = now or utcnow()
+        account = self.get(account_id)
+        if account is None:
+            raise KeyError(account_id)
+        if new != repeated:
+            raise AccountError("Die beiden neuen Passwörter stimmen nicht überein.")
+        check_password(new)
+        if account.locked_at(now):
+            raise AccountError("Zu viele Fehlversuche: Das Konto ist gesperrt. Die "
+                               "Administration kann die Sperre aufheben.")
+        with self._session() as session:
+            row = session.get(StaffAccount, account_id)
+            right = _verify(row.password_hash, current[:MAX_PASSWORD_CHARS])
+            if right and current == new:
+                raise AccountError("Das neue Passwort muss sich vom bisherigen "
+                                   "unterscheiden.")
+            if right:
+                row.password_hash = hasher().hash(new)
+                row.password_changed_at = now
+                row.failed_logins = 0
+                session.commit()
+                account = _view(row)
+        if not right:
+            self._failed(account, ip or "", now, action="password_change_failed",
+                         what="falsches bisheriges Passwort")
+            raise AccountError("Das bisherige Passwort ist nicht richtig.")
+        self.audit.record("password_changed", account.name, account.id, ip=ip, now=now)
+        return account
+
+    def _failed(self, account: Account, ip: str, now: datetime,
+                action: str = "login_failed", what: str = "falsches Passwort") -> LoginResult:
         with self._session() as session:
             if account.locked_until is not None:  # an expired lock: start counting afresh
                 session.execute(update(StaffAccount).where(StaffAccount.id == account.id)
@@ -226,8 +388,8 @@ class Accounts(Repo):
                 session.execute(update(StaffAccount).where(StaffAccount.id == account.id)
                                 .values(locked_until=now + timedelta(minutes=LOCK_MINUTES)))
             session.commit()
-        self.audit.record("login_failed", account.name, account.id, ip=ip, now=now,
-                          detail=f"falsches Passwort ({failures}. Fehlversuch)")
+        self.audit.record(action, account.name, account.id, ip=ip or None, now=now,
+                          detail=f"{what} ({failures}. Fehlversuch)")
         if locked:
             self.audit.record("account_locked", account.name, account.id, ip=ip, now=now,
                               detail=f"für {LOCK_MINUTES} Minuten")

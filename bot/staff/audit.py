@@ -1,5 +1,8 @@
-"""The audit log: every view, note, export, deletion, login and logout by staff, and what
-`lwiw purge` deleted. Entries are only ever added; nothing in the console removes them.
+"""The audit log: every staff access to a person's data (list, profile, chat page and
+every chat request, delete page), every note, export, deletion, login and logout, account
+changes, and what `lwiw purge` deleted. Nothing in the console removes entries; only
+`lwiw purge` deletes those older than the log's own retention limit
+(LWIW_AUDIT_RETENTION_DAYS).
 
 The log holds no words of the person: only who, what, which conversation id and when.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.staff.repo import Repo
 from bot.storage.models import AuditEntry, utcnow
@@ -22,6 +25,10 @@ ACTIONS = (
     "view_list", "view_profile", "view_chat", "chat_started", "pseudonym_set", "note_added",
     "export", "delete", "view_audit", "view_accounts", "account_created",
     "account_deactivated", "account_activated", "lockout_reset", "access_denied", "purge",
+    # issue 15: every route that touches a conversation, and the accounts' own security
+    "view_delete", "open_by_code", "chat_opened", "chat_message", "chat_language",
+    "login_password_ok", "totp_enabled", "totp_reset", "password_changed",
+    "password_change_failed",
 )
 
 
@@ -78,6 +85,14 @@ class AuditLog(Repo):
             return list(session.execute(
                 select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)
             ).scalars())
+
+    def purge_older_than(self, cutoff: datetime) -> int:
+        """Delete the entries written before `cutoff` (the log's retention limit); only
+        `lwiw purge` calls this. Returns how many were deleted."""
+        with self._session() as session:
+            result = session.execute(delete(AuditEntry).where(AuditEntry.at < cutoff))
+            session.commit()
+            return result.rowcount or 0
 
     def failed_logins_from(self, ip: str, since: datetime) -> int:
         """Failed logins from this address since `since` (for the per-address limit)."""

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.catalogue import QUESTION_IDS
-from bot.resume_codes import find_code
+from bot.resume_codes import code_hash, find_code
 from bot.staff.repo import Repo
 from bot.storage.models import (
     Answer,
@@ -55,7 +55,7 @@ class ConversationRow:
     created_at: datetime
     updated_at: datetime
     pseudonym: str | None
-    resume_code: str | None
+    code_hash: str | None             # only a hash of the resume code is stored
     consent_at: datetime | None
     consent_version: str | None
     with_staff: bool
@@ -66,16 +66,18 @@ class ConversationRow:
     total: int = len(QUESTION_IDS)
     crisis: CrisisMarkerView | None = None   # the latest crisis marker
     crisis_count: int = 0
+    code_at: datetime | None = None   # when the resume code was last issued or used
+    code_valid: bool = False          # it has one that has not expired
 
-    def matches(self, query: str) -> bool:
-        """Search by short name, resume code, Stadtteil/Bezirk (or the id)."""
+    def matches(self, query: str, query_code_hash: str | None = None) -> bool:
+        """Search by short name, resume code (`query_code_hash`: the hash of the code in
+        the query, code_hash(find_code(query))), Stadtteil/Bezirk (or the id)."""
         q = query.strip().casefold()
         if not q:
             return True
-        code = find_code(query)
-        if code is not None and self.resume_code == code:
+        if query_code_hash is not None and self.code_hash == query_code_hash:
             return True
-        fields = (self.pseudonym, self.place.quarter, self.place.district, self.resume_code)
+        fields = (self.pseudonym, self.place.quarter, self.place.district)
         return q == self.id.casefold() or any(q in (f or "").casefold() for f in fields)
 
 
@@ -196,19 +198,22 @@ class Conversations(Repo):
             fingerprints = self._fingerprints(session, ids)
             progress = self._progress(session, ids)
         crises = self.store.latest_crisis_markers(ids)
+        code = find_code(query)
+        query_code_hash = code_hash(code) if code else None
         rows = []
         for c in conversations:
             profile = self.profile(c.id, (c.updated_at, fingerprints[c.id]))
             crisis, crisis_count = crises.get(c.id, (None, 0))
             row = ConversationRow(
                 id=c.id, created_at=c.created_at, updated_at=c.updated_at,
-                pseudonym=c.pseudonym, resume_code=c.resume_code, consent_at=c.consent_at,
+                pseudonym=c.pseudonym, code_hash=c.resume_code_hash, consent_at=c.consent_at,
                 consent_version=c.consent_version, with_staff=bool(c.with_staff),
                 summary_confirmed=c.summary_confirmed_at is not None,
                 language_mode=c.language_mode or "standard", place=place_of(profile),
                 done=progress[c.id], crisis=crisis, crisis_count=crisis_count,
+                code_at=c.resume_code_at, code_valid=self.store.resume_code_valid(c),
             )
-            if row.matches(query):
+            if row.matches(query, query_code_hash):
                 rows.append(row)
         return rows
 
@@ -218,8 +223,9 @@ class Conversations(Repo):
         return found[0] if found else None
 
     def by_resume_code(self, raw: str) -> str | None:
-        code = find_code(raw) or raw.strip().upper()
-        canonical = self.store.find_by_resume_code(code) if code else None
+        """The listed conversation of this code, also when the code has expired (the person
+        can be helped back to it here), for a code in any of the accepted spellings."""
+        canonical = self.store.find_by_resume_code(raw)
         if canonical is None:
             return None
         return canonical if self.row(canonical) is not None else None

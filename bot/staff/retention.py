@@ -1,7 +1,11 @@
 """The retention limit: `lwiw purge --older-than DAYS` deletes every conversation whose
 last activity is older than DAYS (profile rows, notes, and Rasa's tracker events), deletes
 tracker events of conversations that never had consent once they are as old, completes
-queued tracker deletions, and writes what it deleted to the audit log."""
+queued tracker deletions, and writes what it deleted to the audit log.
+
+The audit log has a retention limit of its own (LWIW_AUDIT_RETENTION_DAYS, longer than the
+conversations' by default, so that an access can still be checked after the data is gone):
+the same job deletes entries older than that."""
 
 from __future__ import annotations
 
@@ -22,6 +26,8 @@ class PurgeReport:
     conversations: list[str] = field(default_factory=list)
     trackers_without_consent: list[str] = field(default_factory=list)
     pending_completed: list[str] = field(default_factory=list)
+    audit_cutoff: datetime | None = None
+    audit_entries: int = 0
 
 
 class Retention(Repo):
@@ -57,9 +63,14 @@ class Retention(Repo):
                 .having(func.max(events.c.timestamp) < limit)
             ).scalars())
 
-    def purge(self, older_than_days: int, now: datetime | None = None) -> PurgeReport:
+    def purge(self, older_than_days: int, now: datetime | None = None,
+              audit_older_than_days: int | None = None) -> PurgeReport:
+        """Delete what is past the retention limit; with `audit_older_than_days` also the
+        audit entries older than that."""
         if older_than_days < 1:
             raise ValueError("older_than_days must be at least 1")
+        if audit_older_than_days is not None and audit_older_than_days < 1:
+            raise ValueError("audit_older_than_days must be at least 1")
         now = now or self.store.clock()
         report = PurgeReport(cutoff=now - timedelta(days=older_than_days))
         for conversation_id, last_activity, notes in self.expired(report.cutoff):
@@ -85,4 +96,15 @@ class Retention(Repo):
             self.audit.record("purge", SYSTEM, now=now,
                               detail=(f"{len(report.pending_completed)} ausstehende "
                                       "Verlaufslöschung(en) abgeschlossen"))
+        if audit_older_than_days is not None:
+            report.audit_cutoff = now - timedelta(days=audit_older_than_days)
+            report.audit_entries = self.audit.purge_older_than(report.audit_cutoff)
+            if report.audit_entries:
+                entries = ("1 Protokolleintrag" if report.audit_entries == 1
+                           else f"{report.audit_entries} Protokolleinträge")
+                self.audit.record(
+                    "purge", SYSTEM, now=now,
+                    detail=(f"{entries} gelöscht "
+                            f"(Aufbewahrungsfrist des Protokolls {audit_older_than_days} "
+                            "Tage überschritten)"))
         return report

@@ -97,3 +97,11 @@ class Sessions(Repo):
         with self._session() as session:
             session.execute(delete(StaffSession).where(StaffSession.account_id == account_id))
             session.commit()
+
+    def end_others(self, account_id: int, keep: str) -> int:
+        """End every other session of this account (after a password change)."""
+        with self._session() as session:
+            result = session.execute(delete(StaffSession).where(
+                StaffSession.account_id == account_id, StaffSession.id != keep))
+            session.commit()
+            return result.rowcount or 0

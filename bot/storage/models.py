@@ -39,7 +39,10 @@ class Conversation(Base):
     consent_at = Column(DateTime, nullable=True)
     consent_version = Column(String(32), nullable=True)
     language_mode = Column(String(16), nullable=False, default="standard")
-    resume_code = Column(String(64), nullable=True, unique=True)
+    # the resume code as bot.resume_codes.code_hash gives it (never the code itself), and
+    # when it was last issued, shown again or used: it expires after a time without use
+    resume_code_hash = Column(String(64), nullable=True, unique=True)
+    resume_code_at = Column(DateTime, nullable=True)
     linked_to = Column(String(128), ForeignKey("conversations.id", ondelete="CASCADE"))
     pseudonym = Column(String(200), nullable=True)
     with_staff = Column(Boolean, nullable=False, default=False)
@@ -98,6 +101,20 @@ class UrgentNeed(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class ResumeFailure(Base):
+    """A failed (or running) attempt to resume with a code, on any path: the web form, a
+    code in the chat (the web app's or Rasa's REST channel). Counted per sender id, per
+    client address (both as keyed hashes, bot.resume_codes.client_key) and in total within
+    the policy's window; rows older than the window are deleted with the next attempt."""
+
+    __tablename__ = "resume_failures"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    sender_key = Column(String(32), nullable=True, index=True)
+    address_key = Column(String(32), nullable=True, index=True)
+
+
 class PendingTrackerDeletion(Base):
     """Sender ids whose Rasa tracker events must be removed once Rasa has saved the turn.
 
@@ -148,6 +165,26 @@ class CrisisMarker(Base):
     words = Column(Text, nullable=True)
 
 
+class Correction(Base):
+    """A change the person made to their own words (a read-back item or an answer after
+    "zurück"): the old words stay here, the profile shows the new ones (issue 13)."""
+
+    __tablename__ = "corrections"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    at = Column(DateTime, nullable=False, default=utcnow)
+    # who: "chat" (the person alone) | "staff_chat" (in a chat with a counsellor beside)
+    source = Column(String(16), nullable=False, default="chat")
+    item_key = Column(String(200), nullable=True)
+    answer_id = Column(Integer, ForeignKey("answers.id", ondelete="SET NULL"), nullable=True)
+    old_text = Column(Text, nullable=False)
+    new_text = Column(Text, nullable=False)
+
+
 # --- staff console (issue 6) -----------------------------------------------------------
 
 
@@ -169,6 +206,14 @@ class StaffAccount(Base):
     failed_logins = Column(Integer, nullable=False, default=0)
     locked_until = Column(DateTime, nullable=True)
     last_login_at = Column(DateTime, nullable=True)
+    # second factor (RFC 6238 TOTP): the base32 secret as pyotp gives it; a secret without
+    # `totp_enabled` is an enrolment not yet confirmed with a code. `totp_last_step` is the
+    # time step of the last accepted code (a code is not accepted twice).
+    totp_secret = Column(String(64), nullable=True)
+    totp_enabled = Column(Boolean, nullable=False, default=False)
+    totp_last_step = Column(Integer, nullable=True)
+    totp_enabled_at = Column(DateTime, nullable=True)
+    password_changed_at = Column(DateTime, nullable=True)
 
 
 class StaffSession(Base):

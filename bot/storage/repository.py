@@ -3,22 +3,26 @@ server loses no answer that the person has already been told was noted."""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import column, delete, inspect, select, table, update
+from sqlalchemy import column, delete, func, inspect, select, table, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from bot.resume_codes import ResumePolicy, code_hash, find_code, make_code, sender_key
 from bot.storage.db import new_session
 from bot.storage.models import (
     Answer,
     Conversation,
+    Correction,
     CrisisMarker,
     ItemDecision,
     PendingTrackerDeletion,
     QuestionState,
+    ResumeFailure,
     UrgentNeed,
     utcnow,
 )
@@ -30,6 +34,8 @@ CRISIS_SOURCES = ("chat", "staff_chat")
 MAX_CATEGORIES_CHARS = 200
 
 Clock = Callable[[], datetime]
+# how an attempt to resume with a code ended
+RESUMED, UNKNOWN, EXPIRED, TOO_MANY = "resumed", "unknown", "expired", "too_many"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,14 @@ class CrisisMarkerView:
                    row.words)
 
 
+@dataclass(frozen=True)
+class ResumeOutcome:
+    status: str                              # RESUMED, UNKNOWN, EXPIRED or TOO_MANY
+    conversation_id: str | None = None
+    last_used_at: datetime | None = None     # the code's previous issue, showing or use
+    new_code: str | None = None              # the code that replaces it (resume_with_code)
+
+
 def split_categories(raw: str | None) -> tuple[str, ...]:
     return tuple(c for c in (raw or "").split(",") if c)
 
@@ -79,11 +93,14 @@ class Store:
     """Repository over the application tables, bound to one database URL.
 
     `clock` gives "now" as naive UTC for every time the store writes (tests pass a fixed
-    one; the default is the real clock)."""
+    one; the default is the real clock). `resume_policy`: the failure limits and expiry of
+    resume codes (default: from the environment, ResumePolicy.from_env)."""
 
-    def __init__(self, database_url: str, clock: Clock = utcnow) -> None:
+    def __init__(self, database_url: str, clock: Clock = utcnow,
+                 resume_policy: ResumePolicy | None = None) -> None:
         self.url = database_url
         self.clock = clock
+        self.resume_policy = resume_policy or ResumePolicy.from_env()
 
     def _session(self) -> Session:
         return new_session(self.url)
@@ -376,6 +393,32 @@ class Store:
                 existing.decided_at = self.clock()
             session.commit()
 
+    # --- corrections (issue 13: who changed which words when; the old words are kept) --
+
+    def record_correction(self, sender_id: str, old_text: str, new_text: str, *,
+                          item_key: str | None = None, answer_id: int | None = None,
+                          source: str = "chat") -> None:
+        if source not in CRISIS_SOURCES:
+            raise ValueError(f"unknown correction source {source!r}")
+        with self._session() as session:
+            conversation = self._ensure(session, sender_id)
+            now = self.clock()
+            session.add(Correction(conversation_id=conversation.id, at=now, source=source,
+                                   item_key=item_key, answer_id=answer_id,
+                                   old_text=old_text, new_text=new_text))
+            self._touch(conversation, now)
+            session.commit()
+
+    def correction_history(self, sender_id: str) -> list[Correction]:
+        """Every correction of this conversation, oldest first."""
+        return self._rows(Correction, sender_id, order_by=(Correction.at, Correction.id))
+
+    def answer_text(self, sender_id: str, answer_id: int) -> AnswerView | None:
+        """One answer of this conversation by id, whatever its status."""
+        rows = self._rows(Answer, sender_id, Answer.id == answer_id)
+        return next((AnswerView(a.id, a.question_id, a.text, a.created_at,
+                                a.confirmed_at is not None) for a in rows), None)
+
     def item_decisions(self, sender_id: str) -> dict[str, ItemDecision]:
         return {row.item_key: row for row in self._rows(ItemDecision, sender_id)}
 
@@ -385,30 +428,151 @@ class Store:
             conversation.summary_confirmed_at = self._touch(conversation)
             session.commit()
 
-    # --- resume codes --------------------------------------------------------------------
+    # --- resume codes (bot/resume_codes.py) -----------------------------------------------
 
-    def get_or_create_resume_code(self, sender_id: str, make_code) -> str:
-        with self._session() as session:
-            conversation = self._ensure(session, sender_id)
-            if conversation.resume_code:
-                return conversation.resume_code
-            for _ in range(50):
-                code = make_code()
-                taken = session.execute(
-                    select(Conversation.id).where(Conversation.resume_code == code)
-                ).first()
-                if not taken:
-                    conversation.resume_code = code
-                    self._touch(conversation)
-                    session.commit()
-                    return code
+    def resume_code_valid(self, conversation: Conversation) -> bool:
+        """Whether the conversation has a code that still works (not unused for too long)."""
+        at = conversation.resume_code_at
+        return bool(conversation.resume_code_hash and at is not None
+                    and at > self.clock() - timedelta(days=self.resume_policy.idle_days))
+
+    @staticmethod
+    def _free_code(session: Session, make: Callable[[], str]) -> str:
+        for _ in range(50):
+            code = make()
+            taken = session.execute(select(Conversation.id).where(
+                Conversation.resume_code_hash == code_hash(code))).first()
+            if not taken:
+                return code
         raise RuntimeError("could not find a free resume code")
 
-    def find_by_resume_code(self, code: str) -> str | None:
+    def issue_resume_code(self, sender_id: str, known: str | None = None,
+                          make: Callable[[], str] = make_code) -> str:
+        """The code to show at a pause or goodbye.
+
+        `known` is the code this sender was shown before (the tracker keeps it): while it is
+        still the conversation's valid code it is shown again, so that a pause and the
+        goodbye after it give the same code. Otherwise a new code replaces any older one:
+        only a hash is stored, an old code cannot be shown again. Either way the code
+        counts as used now (its expiry starts again).
+        """
+        canonical_code = find_code(known or "")
         with self._session() as session:
-            return session.execute(
-                select(Conversation.id).where(Conversation.resume_code == code.strip().upper())
+            conversation = self._ensure(session, sender_id)
+            now = self.clock()
+            still_valid = bool(canonical_code) and self.resume_code_valid(conversation) and (
+                hmac.compare_digest(conversation.resume_code_hash, code_hash(canonical_code)))
+            if not still_valid:
+                canonical_code = self._free_code(session, make)
+                conversation.resume_code_hash = code_hash(canonical_code)
+            conversation.resume_code_at = now
+            self._touch(conversation, now)
+            session.commit()
+            return canonical_code
+
+    def find_by_resume_code(self, code: str) -> str | None:
+        """The conversation whose code this is, expired or not, without counting anything:
+        for the staff console only (staff are logged in and audited; a person whose code
+        expired can still be found there)."""
+        canonical_code = find_code(code)
+        if canonical_code is None:
+            return None
+        with self._session() as session:
+            return session.execute(select(Conversation.id).where(
+                Conversation.resume_code_hash == code_hash(canonical_code))).scalar_one_or_none()
+
+    def check_resume_code(self, code: str, sender: str | None = None,
+                          address: str | None = None) -> ResumeOutcome:
+        """What a person typed into the web form: the failure limits, then the code. A
+        failure is counted (also for text that is no code at all); a good code is not used
+        up (the chat resumes with it next, resume_with_code). `sender`, `address`: the
+        keys of the browser's sender id and address (bot.resume_codes.sender_key,
+        address_key)."""
+        return self._resume_attempt(code, sender, address)
+
+    def resume_with_code(self, sender_id: str, code: str, address: str | None = None,
+                         make: Callable[[], str] = make_code) -> ResumeOutcome:
+        """Let `sender_id` continue the conversation of `code` (typed into the chat, or
+        sent by the web app after its form). The failure limits count the sender id, the
+        client address if known (`address`: its key), and all attempts together. A good
+        code is used up: a new one replaces it (ResumeOutcome.new_code), which the person
+        is shown."""
+        return self._resume_attempt(code, sender_key(sender_id), address,
+                                    sender_id=sender_id, make=make)
+
+    def _resume_attempt(self, code: str, sender: str | None, address: str | None,
+                        sender_id: str | None = None,
+                        make: Callable[[], str] = make_code) -> ResumeOutcome:
+        attempt = self._reserve_attempt(sender, address)
+        if attempt is None:
+            return ResumeOutcome(TOO_MANY)
+        canonical_code = find_code(code)
+        if canonical_code is None:  # nobody's code, but a failed attempt all the same
+            return ResumeOutcome(UNKNOWN)
+        old_hash = code_hash(canonical_code)
+        with self._session() as session:
+            row = session.execute(
+                select(Conversation).where(Conversation.resume_code_hash == old_hash)
             ).scalar_one_or_none()
+            if row is None:
+                return ResumeOutcome(UNKNOWN)
+            if not self.resume_code_valid(row):
+                return ResumeOutcome(EXPIRED)
+            found = ResumeOutcome(RESUMED, row.id, row.resume_code_at)
+            if sender_id is not None:       # (the update below changes `row` too)
+                now = self.clock()
+                new_code = self._free_code(session, make)
+                used = session.execute(
+                    update(Conversation)
+                    .where(Conversation.id == row.id, Conversation.resume_code_hash == old_hash)
+                    .values(resume_code_hash=code_hash(new_code), resume_code_at=now,
+                            updated_at=now)
+                )
+                if used.rowcount != 1:  # another resume used the code a moment ago
+                    session.rollback()
+                    return ResumeOutcome(UNKNOWN)
+                session.commit()
+                found = ResumeOutcome(RESUMED, found.conversation_id, found.last_used_at,
+                                      new_code)
+        if sender_id is not None and sender_id != found.conversation_id:
+            self.link_sender(sender_id, found.conversation_id)
+        self._forget_attempt(attempt)
+        return found
+
+    def _reserve_attempt(self, sender: str | None, address: str | None) -> int | None:
+        """Count an attempt as failed before it is made (a success takes it back): the
+        attempt's id, or None when a limit is reached (then nothing is counted).
+
+        The row is committed before the counts are read, so attempts running at the same
+        time see each other and together never get past a limit."""
+        policy = self.resume_policy
+        now = self.clock()
+        since = now - timedelta(seconds=policy.window_seconds)
+        with self._session() as session:
+            session.execute(delete(ResumeFailure).where(ResumeFailure.at <= since))
+            row = ResumeFailure(at=now, sender_key=sender, address_key=address)
+            session.add(row)
+            session.commit()
+
+            def failures(*conditions) -> int:
+                return session.execute(select(func.count(ResumeFailure.id)).where(
+                    ResumeFailure.at > since, *conditions)).scalar_one()
+
+            over = failures() > policy.global_failures
+            for key, column_ in ((sender, ResumeFailure.sender_key),
+                                 (address, ResumeFailure.address_key)):
+                if key and not over:
+                    over = failures(column_ == key) > policy.client_failures
+            if over:
+                session.execute(delete(ResumeFailure).where(ResumeFailure.id == row.id))
+                session.commit()
+                return None
+            return row.id
+
+    def _forget_attempt(self, attempt: int) -> None:
+        with self._session() as session:
+            session.execute(delete(ResumeFailure).where(ResumeFailure.id == attempt))
+            session.commit()
 
     def link_sender(self, sender_id: str, canonical_id: str) -> None:
         """Let `sender_id` continue the conversation `canonical_id` (after a resume code)."""
@@ -451,7 +615,8 @@ class Store:
             ).scalars().all()]
             if sender_id not in senders:
                 senders.append(sender_id)
-            for model in (Answer, QuestionState, UrgentNeed, ItemDecision, CrisisMarker):
+            for model in (Correction, Answer, QuestionState, UrgentNeed, ItemDecision,
+                          CrisisMarker):
                 session.execute(delete(model).where(model.conversation_id == canonical))
             session.execute(delete(Conversation).where(Conversation.linked_to == canonical))
             session.execute(delete(Conversation).where(Conversation.id.in_(senders)))

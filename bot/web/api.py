@@ -14,6 +14,7 @@ from starlette.routing import Route
 from bot.web import session as s
 from bot.web.chat import ChatService, Outcome
 from bot.web.limits import button_intent, clean_text
+from bot.web.proxy import client_address
 from bot.web.rasa import domain_intents
 from bot.web.texts import text
 
@@ -36,18 +37,34 @@ async def json_body(request: Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def is_offered_click(session: dict, body: dict[str, Any] | None) -> bool:
+    """A click on one of the buttons of the bot's last reply ("Ja, stimmt", "Entfernen"):
+    an answer to the bot's own question."""
+    payload = body.get("payload") if body else None
+    if not isinstance(payload, str) or not payload.startswith("/"):
+        return False
+    return payload[1:] in (session.get(s.OFFERED) or [])
+
+
 async def _guard(request: Request) -> tuple[dict[str, Any] | None, JSONResponse | None]:
-    """CSRF token, rate limit and a JSON object body, in that order."""
+    """CSRF token, rate limit and a JSON object body, in that order.
+
+    The rule for the rate limit: typed messages (and anything else) count against
+    `messages_per_minute`; a click on a button the bot has just offered counts against
+    its own, larger `button_clicks_per_minute`. A person answers each reply once, so
+    clicking through a long read-back is never refused, while a script that sends
+    payloads in a loop still is."""
     session = request.session
     if not s.csrf_ok(session, request.headers.get("x-csrf-token")):
         return None, error(request, "session", 403, "error_session")
-    limiter = request.app.state.message_limiter
+    body = await json_body(request)
+    state = request.app.state
+    limiter = state.click_limiter if is_offered_click(session, body) else state.message_limiter
     sender = s.conversation_id(session)
     if not limiter.allow(sender):
         retry = str(limiter.retry_after(sender))
         return None, error(request, "rate_limited", 429, "error_rate",
                            headers={"Retry-After": retry})
-    body = await json_body(request)
     if body is None:
         return None, error(request, "bad_request", 400, "error_bad_request")
     return body, None
@@ -72,7 +89,8 @@ async def start(request: Request) -> JSONResponse:
     body, refused = await _guard(request)
     if refused:
         return refused
-    outcome = await _service(request).start(request.session, bool(body.get("history")))
+    outcome = await _service(request).start(request.session, bool(body.get("history")),
+                                            client_address(request))
     return _reply(request, outcome)
 
 
@@ -97,7 +115,8 @@ async def message(request: Request) -> JSONResponse:
         return error(request, "empty", 400, "error_empty")
     if len(cleaned) > config.max_message_chars:
         return error(request, "too_long", 400, "error_too_long", limit=config.max_message_chars)
-    outcome = await _service(request).say(request.session, cleaned, cleaned)
+    outcome = await _service(request).say(request.session, cleaned, cleaned,
+                                          client_address(request))
     return _reply(request, outcome)
 
 

@@ -1,6 +1,9 @@
 """The public web app (DESIGN.md § 6): pages, the chat proxy to Rasa, the person's data.
 
-Started by uvicorn as a factory: `uvicorn bot.web.app:create_app --factory`.
+Started by uvicorn as a factory: `uvicorn bot.web.app:create_app --factory
+--no-proxy-headers` (bot/services.py). `--no-proxy-headers` matters: uvicorn would otherwise
+take any loopback caller's X-Forwarded-For as the client address; the app believes it only
+from LWIW_TRUSTED_PROXIES (bot/web/proxy.py).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from bot.settings import ROOT
 from bot.storage.repository import Store
 from bot.web import api, mydata, pages
 from bot.web.chat import ChatService
-from bot.web.config import WebConfig, config_from_env
+from bot.web.config import WebConfig, check_secret, config_from_env
 from bot.web.limits import make_limiter
+from bot.web.proxy import TrustedProxyMiddleware
 from bot.web.rasa import RasaClient
 from bot.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from bot.web.session import SessionMiddleware
@@ -47,11 +51,12 @@ def staff_routes() -> list[Mount]:
 
 def create_app(config: WebConfig | None = None) -> Starlette:
     config = config or config_from_env()
+    check_secret(config.secret_key, "WebConfig.secret_key")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.chat = ChatService(RasaClient(config.rasa_url, config.rasa_timeout),
-                                     app.state.store)
+        app.state.chat = ChatService(RasaClient(config.rasa_url, config.rasa_timeout,
+                                                config.internal_secret), app.state.store)
         try:
             yield
         finally:
@@ -64,7 +69,8 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             *staff_routes(),
         ],
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(TrustedProxyMiddleware, trusted=config.trusted_proxies),
+            Middleware(SecurityHeadersMiddleware, hsts=config.hsts),
             Middleware(SessionMiddleware, secret_key=config.secret_key,
                        max_idle=config.session_idle_seconds, secure=config.secure_cookie),
             Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes),
@@ -73,10 +79,15 @@ def create_app(config: WebConfig | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.config = config
-    app.state.store = Store(config.database_url)
+    app.state.store = Store(config.database_url, resume_policy=config.resume)
     app.state.templates = make_templates()
     app.state.message_limiter = make_limiter(config.redis_url, "message",
                                              config.messages_per_minute, 60)
-    app.state.resume_limiter = make_limiter(config.redis_url, "resume", config.resume_attempts,
-                                            config.resume_window_seconds)
+    app.state.click_limiter = make_limiter(config.redis_url, "click",
+                                           config.button_clicks_per_minute, 60)
+    app.state.pdf_limiter = make_limiter(config.redis_url, "pdf", config.pdf_exports,
+                                         config.pdf_window_seconds)
+    app.state.pdf_client_limiter = make_limiter(config.redis_url, "pdf-client",
+                                                config.pdf_exports_per_client,
+                                                config.pdf_window_seconds)
     return app

@@ -3,13 +3,14 @@ the web app does after a reply (pending deletions, language, resume code)."""
 
 from __future__ import annotations
 
+import hmac
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from bot.resume_codes import find_code
+from bot.resume_codes import address_key, code_hash, find_code
 from bot.storage.repository import Store
 from bot.web import session as s
 from bot.web.rasa import BotMessage, RasaClient, RasaUnavailable
@@ -49,8 +50,21 @@ class Outcome:
         }
 
 
-def resume_payload(code: str) -> str:
+def resume_payload(code: str | bool) -> str:
+    """The resume intent with the code; for True (the staff console opening a conversation
+    under its own id) the bare intent, which continues the sender's own conversation."""
+    if code is True:
+        return "/resume"
     return "/resume" + json.dumps({"resume_code": code})
+
+
+def message_metadata(message: str, client: str | None) -> dict[str, str] | None:
+    """What goes to Rasa beside a message: for a message holding a resume code, the client
+    address's key, so that failed codes count per address on the chat path as on the form
+    (only then: the tracker keeps metadata with the message)."""
+    if client and find_code(message):
+        return {"resume_client": address_key(client)}
+    return None
 
 
 class ChatService:
@@ -59,16 +73,23 @@ class ChatService:
         self.store = store
 
     async def exchange(self, session: dict, outcome: Outcome, message: str,
-                       shown_as: str | None, visible: bool = True) -> None:
-        """Send one message to the bot and do the web app's part after the reply."""
+                       shown_as: str | None, visible: bool = True,
+                       client: str | None = None) -> None:
+        """Send one message to the bot and do the web app's part after the reply.
+        `client`: the browser's address (bot.web.proxy.client_address), if known."""
         sender = s.conversation_id(session)
-        replies = await self.rasa.send(sender, message)
+        replies = await self.rasa.send(sender, message, message_metadata(message, client))
         await run_in_threadpool(self._after_reply, session, sender, replies, outcome)
         if visible:
             outcome.exchanges.append(Exchange(shown_as, replies))
 
     def _after_reply(self, session: dict, sender: str, replies: list[BotMessage],
                      outcome: Outcome) -> None:
+        # the buttons the person may click next: a click on one of them is an answer to
+        # the bot's own question, counted apart from typed messages (bot/web/api.py)
+        session[s.OFFERED] = sorted({
+            button["payload"][1:] for message in replies for button in message.buttons
+            if isinstance(button.get("payload"), str) and button["payload"].startswith("/")})
         if self.store.has_pending_tracker_deletion(sender):
             # the person confirmed deletion in the chat: Rasa has saved the turn by now,
             # so the tracker events can go at once (not only at the next `lwiw purge`)
@@ -77,11 +98,15 @@ class ChatService:
         conversation = self.store.get_conversation(sender)
         if conversation is not None and conversation.consent_given:
             session[s.EASY] = conversation.language_mode == "easy"
-            code = conversation.resume_code
-            if code and any(find_code(m.text or "") == code for m in replies):
-                outcome.resume_code = code
+            stored = conversation.resume_code_hash
+            for reply in replies if stored else ():
+                # only a hash is stored: the code the browser shows is the one in the reply
+                code = find_code(reply.text or "")
+                if code and hmac.compare_digest(code_hash(code), stored):
+                    outcome.resume_code = code
 
-    async def start(self, session: dict, has_history: bool) -> Outcome:
+    async def start(self, session: dict, has_history: bool,
+                    client: str | None = None) -> Outcome:
         """Bring the conversation to where the browser needs it: greeting and the consent
         choice from the start page, a resume code, a language change made elsewhere, or
         (for an empty chat window) a greeting that repeats the open question."""
@@ -100,7 +125,8 @@ class ChatService:
                 session[s.PHASE] = "started"
                 return outcome
             if session.get(s.RESUME):
-                await self.exchange(session, outcome, resume_payload(session[s.RESUME]), None)
+                await self.exchange(session, outcome, resume_payload(session[s.RESUME]), None,
+                                    client=client)
                 session.pop(s.RESUME)
                 session.pop(s.LANGUAGE_PENDING, None)
             elif session.get(s.LANGUAGE_PENDING):
@@ -112,11 +138,12 @@ class ChatService:
             outcome.error = error
         return outcome
 
-    async def say(self, session: dict, message: str, shown_as: str) -> Outcome:
+    async def say(self, session: dict, message: str, shown_as: str,
+                  client: str | None = None) -> Outcome:
         outcome = Outcome()
         session[s.PHASE] = "started"
         try:
-            await self.exchange(session, outcome, message, shown_as)
+            await self.exchange(session, outcome, message, shown_as, client=client)
         except RasaUnavailable as error:
             outcome.error = error
         return outcome

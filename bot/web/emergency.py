@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot import knowledge
+from bot.easy_format import date_text
 
 CRISIS_ENTRY = "notfall.krise"
 # 3-4 digits, optionally followed by more groups of digits separated by single spaces
@@ -53,5 +54,5 @@ def crisis_help(easy: bool, today: date | None = None) -> CrisisHelp:
     numbers = tuple(dict.fromkeys(p.text for p in parts if p.tel))
     return CrisisHelp(
         title=item.title, segments=parts, numbers=numbers, source=item.source,
-        checked=item.checked.strftime("%d.%m.%Y"), current=wording is not None,
+        checked=date_text(item.checked, easy), current=wording is not None,
     )

@@ -13,18 +13,46 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from bot.web.rasa import button_intents
+
 log = logging.getLogger(__name__)
 
 # Unicode characters that reorder text on screen (used to disguise what was written).
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 BUTTON_PAYLOAD = re.compile(r"^/([a-z_]{1,64})$")
+# slashes that are not "/" but look like one or become one under NFKC: fraction and
+# division slash, big solidus, box-drawing diagonals, fullwidth and small forms
+SLASH_LIKE = set("/\\\u2044\u2215\u29f5\u29f8\u29f9\u2571\u2572\ufe68\uff0f\uff3c")
+# what may stand before the slash without being seen: format characters (zero-width
+# space, joiners, BOM, soft hyphen) and combining marks without a base
+INVISIBLE_CATEGORIES = ("Cf", "Mn", "Me")
+
+
+def _hides_a_slash(char: str) -> bool:
+    """A character that, at the start of a message, could leave "/…" for Rasa to read
+    as an intent: white space (Rasa strips it), a slash of any kind, an invisible one."""
+    return (char.isspace() or char in SLASH_LIKE
+            or unicodedata.category(char) in INVISIBLE_CATEGORIES
+            or any(c in "/\\" for c in unicodedata.normalize("NFKC", char)))
+
+
+def strip_intent_prefix(text: str) -> str:
+    """`text` without everything at its start that could make it an intent: white space,
+    slashes and invisible characters, removed as long as any is left ("/ /pause",
+    "\u00a0/pause", "\u200b/pause", "／pause" and "\\/pause" all give "pause")."""
+    start = 0
+    while start < len(text) and _hides_a_slash(text[start]):
+        start += 1
+    return text[start:]
 
 
 def clean_text(raw: str) -> str:
     """The typed message as it goes to the bot: NFC, control and surrogate characters
     removed (line breaks kept), tabs as spaces, at most two empty lines, trimmed.
 
-    A leading "/" is removed, so that typed text is never taken as a button payload.
+    Typed text never reaches Rasa as an intent: Rasa strips white space and reads a
+    leading "/" as one ("/pause"), so whatever could form such a start is removed
+    (strip_intent_prefix); only button_intent() lets a payload through.
     """
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     kept = []
@@ -37,16 +65,21 @@ def clean_text(raw: str) -> str:
             continue
         else:
             kept.append(char)
-    cleaned = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
-    return cleaned.lstrip("/").strip()
+    cleaned = re.sub(r"\n{3,}", "\n\n", "".join(kept))
+    return strip_intent_prefix(cleaned).strip()
 
 
-def button_intent(payload: str, known_intents: frozenset[str]) -> str | None:
-    """The intent of a button payload like "/affirm", if it is one the bot knows."""
+def button_intent(payload: str, known_intents: frozenset[str],
+                  allowed: frozenset[str] | None = None) -> str | None:
+    """The intent of a button payload like "/affirm", if the bot knows it and a button
+    may send it: `allowed`, by default the intents of the domain's buttons and the chat
+    page's pause button (bot.web.rasa.button_intents)."""
     match = BUTTON_PAYLOAD.match(payload or "")
-    if match and match.group(1) in known_intents:
-        return match.group(1)
-    return None
+    if match is None:
+        return None
+    intent = match.group(1)
+    allowed = button_intents() if allowed is None else allowed
+    return intent if intent in known_intents and intent in allowed else None
 
 
 class RateLimiter:

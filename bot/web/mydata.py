@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -12,9 +13,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.catalogue import load_questions
+from bot.easy_format import date_text
 from bot.storage.repository import AnswerView, Store
 from bot.web import session as s
 from bot.web.pages import forbidden
+from bot.web.proxy import client_address
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -38,19 +41,95 @@ def group_answers(answers: list[AnswerView], easy: bool) -> list[AnswerGroup]:
     ]
 
 
-def _profile(store: Store, sender: str) -> tuple[bool, str | None, list[AnswerView]]:
+@dataclass(frozen=True)
+class Understood:
+    """What the assistant read from the answers to one question, under one heading."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+def understood(profile: dict | None, easy: bool) -> dict[str, list[Understood]]:
+    """The structured profile per guiding question, in the person's register, with the
+    headings of the export (templates/export/labels.yml): "Das kann ich selbst", "Das
+    fällt mir schwer", "Hilfe, die ich schon bekomme", places "komme ich nicht hin: …".
+    Each item goes under the question whose answer it came from."""
+    if not profile:
+        return {}
+    from bot.export.document import labels
+
+    t = labels()["easy" if easy else "standard"]
+    question_of = {a["id"]: a["question_id"] for a in profile["answers"]}
+    sections: dict[str, dict[str, list[str]]] = {}
+
+    def add(item: dict, heading: str, line: str) -> None:
+        question = question_of.get(item.get("answer_id"), "")
+        sections.setdefault(question, {}).setdefault(heading, []).append(line)
+
+    def with_start(line: str, item: dict) -> str:
+        return f"{line} ({t['start']}: {item['start']})" if item.get("start") else line
+
+    for goal in profile["will"]["goals"]:
+        line = with_start(f"„{goal['text']}“", goal)
+        if goal.get("move_to"):
+            line += " – " + t["move_to"].format(quarter=goal["move_to"])
+        add(goal, t["goals"], line)
+    for item in profile["resources"]["personal"]:
+        add(item, t["abilities"] if item["kind"] == "ability" else t["limitations"],
+            f"„{item['text']}“")
+    for aid in profile["resources"]["aids"]:
+        status = t.get(f"aid_{aid['status']}", aid["status"])
+        add(aid, t["aids"], with_start(f"{aid['label']}: {status}", aid))
+    for person in profile["resources"]["social"]:
+        line = person["who"]
+        if person.get("helps_with"):
+            line += f" – {t['helps_with']}: {person['helps_with']}"
+        add(person, t["social"], line)
+    quarter = profile["person"]["quarter"]
+    if quarter:
+        add(quarter, t["home"], quarter["value"])
+    for place in profile["resources"]["neighbourhood"]:
+        if place["status"] == "barrier":
+            status = (t["place_barrier"].format(barrier=place["barrier"]) if place.get("barrier")
+                      else t["place_barrier_plain"])
+        else:
+            status = t.get(f"place_{place['status']}", place["status"])
+        add(place, t["neighbourhood"], with_start(f"{place['label']}: {status}", place))
+    for kind in ("received", "wished"):
+        for item in profile["resources"]["professional"][kind]:
+            add(item, t[kind], with_start(item.get("words") or item["text"], item))
+    return {question: [Understood(heading, tuple(lines)) for heading, lines in headings.items()]
+            for question, headings in sections.items()}
+
+
+def _structured(store: Store, sender: str) -> dict | None:
+    """The profile for "Meine Antworten"; None when it cannot be built (the page still
+    shows the person's own words)."""
+    try:
+        from bot.profile import build_profile
+
+        return build_profile(store, sender)
+    except Exception:
+        log.exception("profile of %s could not be built", sender)
+        return None
+
+
+def _profile(store: Store, sender: str) -> tuple[bool, datetime | None, list[AnswerView]]:
     conversation = store.get_conversation(sender)
     if conversation is None or not conversation.consent_given:
         return False, None, []
-    since = conversation.consent_at.strftime("%d.%m.%Y") if conversation.consent_at else None
-    return True, since, store.active_answers(sender)
+    return True, conversation.consent_at, store.active_answers(sender)
 
 
 async def profile(request: Request) -> Response:
     sender = s.conversation_id(request.session)
     consent, since, answers = await run_in_threadpool(_profile, request.app.state.store, sender)
-    return render(request, "profile.html", consent=consent, consent_since=since,
-                  groups=group_answers(answers, s.is_easy(request.session)))
+    easy = s.is_easy(request.session)
+    structured = (await run_in_threadpool(_structured, request.app.state.store, sender)
+                  if consent and answers else None)
+    return render(request, "profile.html", consent=consent,
+                  consent_since=date_text(since, easy) or None,
+                  groups=group_answers(answers, easy), understood=understood(structured, easy))
 
 
 async def delete_confirm(request: Request) -> Response:
@@ -70,6 +149,14 @@ async def delete(request: Request) -> Response:
     return RedirectResponse("/", status_code=303)
 
 
+def pdf_allowed(request: Request, sender: str) -> bool:
+    """A PDF takes WeasyPrint about a second: at most so many per conversation and per
+    client address in the window (bot/web/config.py)."""
+    state = request.app.state
+    return (state.pdf_limiter.allow(sender)
+            and state.pdf_client_limiter.allow(client_address(request)))
+
+
 def _message(request: Request, status: int, key: str) -> Response:
     return render(request, "message.html", status_code=status, title_key="download_title",
                   message_key=key, back_to_profile=True)
@@ -86,6 +173,8 @@ async def export(request: Request) -> Response:
     easy = s.is_easy(request.session) or request.query_params.get("leicht") == "1"
     if not await run_in_threadpool(store.has_consent, sender):
         return _message(request, 403, "export_no_consent")
+    if fmt == "pdf" and not pdf_allowed(request, sender):
+        return _message(request, 429, "export_too_many")
     try:
         exporter = importlib.import_module("bot.export")
     except ImportError:

@@ -10,12 +10,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.resume_codes import find_code
+from bot.resume_codes import address_key, find_code, sender_key
+from bot.storage.repository import EXPIRED, RESUMED, TOO_MANY
 from bot.web import session as s
 from bot.web.chat import EASY_OFF, EASY_ON
 from bot.web.emergency import crisis_help
+from bot.web.proxy import client_address
 from bot.web.templating import render
-from bot.web.texts import page_texts
+from bot.web.texts import page_texts, text
 
 LOCAL_PAGES = ("/", "/chat", "/hilfe-in-not", "/meine-daten", "/meine-daten/loeschen")
 
@@ -31,9 +33,12 @@ def forbidden(request: Request) -> Response:
 
 async def start_page(request: Request, resume_error: str | None = None,
                      code: str = "", status: int = 200) -> Response:
+    policy = request.app.state.store.resume_policy
+    message = text(resume_error, s.is_easy(request.session), minutes=policy.window_minutes,
+                   days=policy.idle_days) if resume_error else None
     return render(request, "start.html", status_code=status,
                   started=request.session.get(s.PHASE) is not None,
-                  resume_error=resume_error, code=code)
+                  resume_error=resume_error, resume_message=message, code=code)
 
 
 async def start(request: Request) -> Response:
@@ -59,14 +64,19 @@ async def resume(request: Request) -> Response:
     if not s.csrf_ok(session, form.get("csrf")):
         return forbidden(request)
     raw = str(form.get("code") or "")[:100]
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.resume_limiter.allow(client):
-        return await start_page(request, "resume_too_many", raw, status=429)
-    code = find_code(raw) or raw.strip().upper()
-    store = request.app.state.store
-    canonical = await run_in_threadpool(store.find_by_resume_code, code) if code else None
-    if canonical is None:
+    if not raw.strip():
         return await start_page(request, "resume_unknown", raw, status=400)
+    store = request.app.state.store
+    # the failure count is the chat's too (same sender id, same address, same total)
+    checked = await run_in_threadpool(store.check_resume_code, raw,
+                                      sender_key(s.conversation_id(session)),
+                                      address_key(client_address(request)))
+    if checked.status == TOO_MANY:
+        return await start_page(request, "resume_too_many", raw, status=429)
+    if checked.status != RESUMED:
+        error = "resume_expired" if checked.status == EXPIRED else "resume_unknown"
+        return await start_page(request, error, raw, status=400)
+    canonical, code = checked.conversation_id, find_code(raw)
     conversation = await run_in_threadpool(store.get_conversation, canonical)
     s.start_over(session, canonical)
     session[s.EASY] = conversation is not None and conversation.language_mode == "easy"

@@ -95,14 +95,21 @@ def parse_reply(raw: Any) -> list[BotMessage]:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+    def __init__(self, base_url: str, timeout: float, secret: str = "") -> None:
+        from bot.internal_auth import headers
 
-    async def send(self, sender: str, message: str) -> list[BotMessage]:
+        self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
+        # Rasa answers only our own processes (bot/internal_auth.py)
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0),
+                                         headers=headers(secret))
+
+    async def send(self, sender: str, message: str,
+                   metadata: dict[str, Any] | None = None) -> list[BotMessage]:
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata      # the actions read it (actions/conversation.py)
         try:
-            response = await self._client.post(self.url, json={"sender": sender,
-                                                                "message": message})
+            response = await self._client.post(self.url, json=body)
         except httpx.TimeoutException as error:
             raise RasaUnavailable("timeout") from error
         except httpx.HTTPError as error:
@@ -133,3 +140,33 @@ def domain_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
         for item in data.get("intents") or []:
             names.update(item if isinstance(item, dict) else [item])
     return frozenset(str(name) for name in names)
+
+
+# the chat page's own controls that send an intent (static/chat.js: the pause button)
+PAGE_PAYLOADS = frozenset({"/pause"})
+
+
+@lru_cache(maxsize=2)
+def button_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
+    """The intents a button may send: those of the buttons in the domain's responses and
+    of the chat page's own controls. Typed text never becomes an intent (clean_text);
+    a payload from the browser does only if it is one of these (not any domain intent:
+    "/crisis" or "/delete_data" are for the words a person writes)."""
+    payloads = set(PAGE_PAYLOADS)
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for button in node.get("buttons") or []:
+                if isinstance(button, dict) and isinstance(button.get("payload"), str):
+                    payloads.add(button["payload"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    for path in sorted(directory.rglob("*.yml")):
+        collect((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses"))
+    intents = domain_intents(directory)
+    return frozenset(p[1:] for p in payloads
+                     if p.startswith("/") and p[1:] in intents)

@@ -31,12 +31,17 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = "max-age=31536000"        # a year; no includeSubDomains: other hosts of the domain
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers to every response; pages and API answers are not cached
-    (they may hold the person's words), static files may be."""
+    (they may hold the person's words), static files may be. With `hsts` (the public URL
+    is https) browsers are told to use only https for this host."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -49,6 +54,8 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
+                if self.hsts:
+                    headers["Strict-Transport-Security"] = HSTS
                 if not static:
                     headers["Cache-Control"] = "no-store"
             await send(message)

@@ -29,9 +29,10 @@ CSRF = "csrf"
 EASY = "easy"
 CONSENT = "consent"          # the choice on the start page: "yes" | "no"
 PHASE = "phase"              # None (not started) | "greeted" | "started"
-RESUME = "resume"            # a resume code still to be sent to the bot
+RESUME = "resume"            # a resume code still to be sent to the bot (True: none needed)
 LANGUAGE_PENDING = "lang"    # "/easy_language_on|off" still to be sent to the bot
 FLASH = "flash"              # a text key shown once on the next page
+OFFERED = "offered"          # intents of the buttons in the bot's last reply (bot/web/api.py)
 
 
 class Session(dict):

@@ -15,16 +15,17 @@ from bot.staff.notes import Notes
 from bot.staff.sessions import Sessions
 from bot.storage.repository import Store
 from bot.web.chat import ChatService
-from bot.web.config import WebConfig, config_from_env
+from bot.web.config import WebConfig, check_secret, config_from_env
 from bot.web.limits import make_limiter
 from bot.web.rasa import RasaClient
 from bot.web.security import SecurityHeadersMiddleware
-from bot.web.staff import admin, chat, conversation, pages
+from bot.web.staff import account, admin, chat, conversation, pages
 from bot.web.staff.auth import load_ctx
 from bot.web.staff.services import Services
 from bot.web.staff.templating import make_templates, message_page
 
-ROUTES = [*pages.routes, *conversation.routes, *chat.routes, *admin.routes]
+ROUTES = [*pages.routes, *account.routes, *conversation.routes, *chat.routes,
+          *admin.routes]
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -35,11 +36,12 @@ async def not_found(request: Request, exc: Exception) -> Response:
 def create_staff_app(config: WebConfig | None = None, clock: Clock = system_clock,
                      store: Store | None = None) -> Starlette:
     config = config or config_from_env()
+    check_secret(config.secret_key, "WebConfig.secret_key")
     store = store or Store(config.database_url)
     audit = AuditLog(config.database_url)
     app = Starlette(
         routes=list(ROUTES),
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        middleware=[Middleware(SecurityHeadersMiddleware, hsts=config.hsts)],
         exception_handlers={404: not_found},
     )
     app.state.services = Services(
@@ -50,10 +52,13 @@ def create_staff_app(config: WebConfig | None = None, clock: Clock = system_cloc
         audit=audit,
         notes=Notes(config.database_url),
         conversations=Conversations(config.database_url, store),
-        chat=ChatService(RasaClient(config.rasa_url, config.rasa_timeout), store),
+        chat=ChatService(RasaClient(config.rasa_url, config.rasa_timeout,
+                                    config.internal_secret), store),
         templates=make_templates(),
         message_limiter=make_limiter(config.redis_url, "staff-message",
                                      config.messages_per_minute, 60),
         clock=clock,
+        pdf_limiter=make_limiter(config.redis_url, "staff-pdf", config.pdf_exports_per_client,
+                                 config.pdf_window_seconds),
     )
     return app

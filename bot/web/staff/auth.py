@@ -5,7 +5,9 @@ the person's chat cookie. Before login it carries only a CSRF token for the logi
 after login a random token whose hash names the session row in the database.
 
 Every endpoint is wrapped by `page(access)` or `api(access)`; `access` is one of
-PUBLIC (only the login), STAFF (counsellors and admins) and ADMIN.
+PUBLIC (only the login), STAFF (counsellors and admins) and ADMIN. An admin without a
+second factor (TOTP) is sent to set it up first; only the pages marked
+`before_enrolment=True` (that one, the own account, logout) are open until then.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ PUBLIC, STAFF, ADMIN = "public", "staff", "admin"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_FIELDS = 20
+MAX_ID_CHARS = 128               # conversations.id
+MAX_ACCOUNT_ID = 2**31 - 1       # staff_accounts.id (an integer column)
+TOTP_SETUP_PATH = "/konto/zwei-faktor"
 
 
 @dataclass
@@ -119,17 +124,41 @@ async def _denied(request: Request, ctx: Ctx) -> None:
                             ip=client_ip(request), now=svc.clock())
 
 
-def page(access: str) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
-    """An HTML page or form target: anonymous → login, wrong role → 403, POST → CSRF."""
+def _impossible_id(request: Request) -> bool:
+    """An id in the URL that cannot name anything: longer than its database column, with
+    control characters, an account number beyond the integer column. Answered 404 before
+    it reaches the database (where PostgreSQL would refuse it with an error, a 500)."""
+    cid = request.path_params.get("cid")
+    if isinstance(cid, str) and (len(cid) > MAX_ID_CHARS
+                                 or any(ord(char) < 32 or char == "\x7f" for char in cid)):
+        return True
+    account_id = request.path_params.get("account_id")
+    return isinstance(account_id, int) and not 0 < account_id <= MAX_ACCOUNT_ID
+
+
+def _enrol_first(ctx: Ctx, before_enrolment: bool) -> bool:
+    return (ctx.console is not None and not before_enrolment
+            and ctx.console.account.needs_totp_enrolment)
+
+
+def page(access: str, before_enrolment: bool = False
+         ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """An HTML page or form target: anonymous → login, admin without second factor → its
+    set-up, wrong role → 403, POST → CSRF."""
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             ctx = await load_ctx(request)
             if access != PUBLIC and ctx.console is None:
                 return with_cookie(request, _login_redirect(request), ctx)
+            if access != PUBLIC and _enrol_first(ctx, before_enrolment):
+                return RedirectResponse(href(request, TOTP_SETUP_PATH), status_code=303)
             if access == ADMIN and not ctx.console.account.is_admin:
                 await _denied(request, ctx)
                 return message_page(request, ctx, "forbidden_title", "forbidden_text", 403)
+            if _impossible_id(request):
+                return with_cookie(request, message_page(
+                    request, ctx, "not_found_title", "not_found_text", 404), ctx)
             if request.method == "POST":
                 ctx.form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
                 if not csrf_ok(ctx.csrf, ctx.form.get(CSRF_FIELD)):
@@ -158,9 +187,13 @@ def api(access: str) -> Callable[[Handler], Callable[[Request], Awaitable[Respon
             ctx = await load_ctx(request)
             if ctx.console is None:
                 return api_error(401, "login", "api_login")
+            if _enrol_first(ctx, False):
+                return api_error(403, "totp_required", "api_totp_required")
             if access == ADMIN and not ctx.console.account.is_admin:
                 await _denied(request, ctx)
                 return api_error(403, "forbidden", "forbidden_text")
+            if _impossible_id(request):
+                return api_error(404, "not_found", "not_found_text")
             if not csrf_ok(ctx.csrf, request.headers.get(CSRF_HEADER)):
                 return api_error(403, "session", "api_forbidden")
             return await handler(request, ctx)

@@ -116,8 +116,9 @@ async def set_pseudonym(request: Request, ctx: Ctx) -> Response:
 
 
 def download_name(row: ConversationRow, fmt: str, easy: bool) -> str:
-    """Named after the short name, else the resume code, else the id (ASCII only)."""
-    label = row.pseudonym or row.resume_code or row.id
+    """Named after the short name, else the id (ASCII only; the resume code is a secret
+    and not stored)."""
+    label = row.pseudonym or row.id
     base = re.sub(r"[^A-Za-z0-9_-]+", "-", label).strip("-")[:40]
     return f"lwiw-profil-{base or 'gespraech'}{'-leichte-sprache' if easy else ''}.{fmt}"
 
@@ -131,6 +132,9 @@ async def export(request: Request, ctx: Ctx) -> Response:
     row = await run_in_threadpool(svc.conversations.row, conversation_id)
     if row is None or fmt not in EXPORT_FORMATS:
         return _not_found(request, ctx)
+    if (fmt == "pdf" and svc.pdf_limiter is not None
+            and not svc.pdf_limiter.allow(str(ctx.console.account.id))):
+        return message_page(request, ctx, "export_title", "export_too_many", 429)
     try:
         exporter = importlib.import_module("bot.export")
     except ImportError:
@@ -161,6 +165,7 @@ async def delete_confirm(request: Request, ctx: Ctx) -> Response:
     if row is None:
         return _not_found(request, ctx)
     notes = await run_in_threadpool(svc.notes.count, conversation_id)
+    await audit(request, ctx, "view_delete", conversation_id)
     return render(request, ctx, "delete.html", row=row, notes=notes,
                   conversation_id=conversation_id, error=None)
 
@@ -174,6 +179,8 @@ async def delete(request: Request, ctx: Ctx) -> Response:
         return _not_found(request, ctx)
     notes = await run_in_threadpool(svc.notes.count, conversation_id)
     if ctx.field("confirm") != "yes":
+        await audit(request, ctx, "view_delete", conversation_id,
+                    detail="Löschen nicht bestätigt")
         return render(request, ctx, "delete.html", status_code=400, row=row, notes=notes,
                       conversation_id=conversation_id, error=st("delete_unchecked"))
     senders = await run_in_threadpool(svc.store.delete_conversation, conversation_id,

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.staff.conversations import new_conversation_id
+from bot.web.staff.account import ask_for_code, finish_login
 from bot.web.staff.auth import (
     PUBLIC,
     STAFF,
@@ -61,21 +62,19 @@ async def login(request: Request, ctx: Ctx) -> Response:
     target = ctx.field("weiter", 300)
     result = await run_in_threadpool(svc.accounts.authenticate, name, password,
                                      client_ip(request), svc.clock())
+    if result.status == "totp":  # the password was right; the code follows
+        return await ask_for_code(request, ctx, result.account, safe_target(request, target))
     if result.status != "ok":
         key = {"locked": "login_locked", "blocked": "login_blocked"}.get(result.status,
                                                                          "login_invalid")
         status = 429 if result.status in ("locked", "blocked") else 400
         return render(request, ctx, "login.html", status_code=status, notice=None,
                       error=st(key), name=name, target=target, body_class="login-page")
-    if ctx.console is not None:  # a new session on every login (no session fixation)
-        await run_in_threadpool(svc.sessions.end, ctx.console.key)
-    token, _ = await run_in_threadpool(svc.sessions.create, result.account, svc.clock())
-    response = RedirectResponse(safe_target(request, target), status_code=303)
-    response.headers.append("set-cookie", cookie_header(request, {"t": token}))
-    return response
+    # a new session on every login (no session fixation)
+    return await finish_login(request, ctx, result.account, safe_target(request, target))
 
 
-@page(STAFF)
+@page(STAFF, before_enrolment=True)
 async def logout(request: Request, ctx: Ctx) -> Response:
     await audit(request, ctx, "logout")
     await run_in_threadpool(services(request).sessions.end, ctx.console.key)
@@ -160,6 +159,7 @@ async def resume_by_code(request: Request, ctx: Ctx) -> Response:
     if found is None:
         return await conversation_list(request, ctx, resume_error=st("resume_unknown"),
                                        code=raw, status=400)
+    await audit(request, ctx, "open_by_code", found)
     return RedirectResponse(href(request, f"/gespraech/{found}/chat"), status_code=303)
 
 

@@ -18,6 +18,7 @@ from bot.storage.repository import Store
 from bot.web.chat import ChatService
 from bot.web.config import WebConfig
 from bot.web.limits import Limiter
+from bot.web.proxy import client_address
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Services:
     templates: Jinja2Templates
     message_limiter: Limiter
     clock: Clock
+    # PDF exports per staff account (WeasyPrint takes about a second each)
+    pdf_limiter: Limiter | None = None
 
 
 def services(request: Request) -> Services:
@@ -40,7 +43,8 @@ def services(request: Request) -> Services:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address, behind trusted proxies only (bot/web/proxy.py)."""
+    return client_address(request)
 
 
 def href(request: Request, path: str = "/") -> str:

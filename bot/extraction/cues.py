@@ -1,0 +1,73 @@
+"""Which status the person's words give a mention: negation, past tense, modality (wishes),
+barriers, and whether someone else does it. Everything here reads lower-cased text of one
+clause (or the part of it around a mention); no parser is involved.
+
+The order of the checks matters and lives in the callers (aids_places.py, professional.py,
+personal.py); this module only knows the cue words. Every pattern has examples in
+tests/test_extraction_status.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "früher", "damals", "als Kind", "vor zwei Jahren", "war ich", "hatte ich", "bin … gegangen"
+PAST = re.compile(
+    r"\b(früher|frueher|fruher|damals|ehemals|einst|"
+    r"(als|wo) (ich )?(noch )?(kind|jung|jugendlich\w*|schüler\w*|student\w*)|"
+    r"vor (\w+ )?(jahren|jahrzehnten|monaten|langer zeit)|bis vor|"
+    r"bis (letztes|letzten|zum letzten)|letzte[ns]? jahr|"
+    r"(ich|wir) (war|waren|hatte|hatten|ging|gingen|spielte|machte|nutzte|benutzte|besuchte|"
+    r"wohnte|lebte|konnte)\b|\b(war|waren|hatte|hatten|ging|gingen|spielte|machte|nutzte|"
+    r"benutzte|besuchte|wohnte|lebte|konnte) (ich|wir)|"
+    r"(bin|war|sind) (\w+ ){0,4}(gegangen|gewesen|geschwommen|gelaufen|gefahren)|"
+    r"(habe|hab|hatte) (\w+ ){0,5}(gemacht|besucht|gespielt|genutzt|benutzt|gehabt|getanzt|"
+    r"gesungen|trainiert|gewohnt|gelebt|bekommen|gekriegt))\b")
+# "nicht mehr", "keinen … mehr", "seit dem Umzug nicht", "aufgehört"
+NO_LONGER = re.compile(
+    r"\b(nicht mehr|nich mehr|nimmer|nie mehr|nichts mehr|kein\w* (\w+ ){0,3}mehr|"
+    r"seit\b[^.]{0,60}\b(nicht|nie|kein\w*)\b|aufgehört|abgebrochen|ausgetreten|gekündigt|"
+    r"abgegeben|zurückgegeben|abgeschafft|liegt (nur )?(noch )?(rum|herum|im schrank|in der ecke)|"
+    r"steht (nur )?(noch )?(rum|herum|im keller|in der ecke))\b")
+# wishes: "würde gern", "hätte gern", "wäre gut", "möchte", "wünsche mir", "bräuchte"
+WISH = re.compile(
+    r"\b(möchte|möchten|möcht|moechte|mochte ich|würde (\w+ ){0,3}gerne?|würd (\w+ ){0,3}gerne?|"
+    r"würden (\w+ ){0,3}gerne?|hätte (\w+ ){0,3}gerne?|hätt (\w+ ){0,3}gerne?|"
+    r"hätten (\w+ ){0,3}gerne?|wäre[n]? (\w+ ){0,3}(gut|schön|schoen|toll|super|prima|hilfreich|"
+    r"praktisch|klasse|cool|nett|wichtig|eine hilfe|eine erleichterung|ein traum)|"
+    r"wünsche|wünsch|wünschen|wünscht|wuensche|bräuchte|bräuchten|braeuchte|"
+    r"(gern|gerne) (hätte|hätten|würde|würden|möchte)|"
+    r"will|wollen|wollte (gern|gerne|mal)|hab (\w+ )?lust|habe (\w+ )?lust|"
+    r"fehlt|fehlen|suche|suchen|beantrag\w*|träume|traum|hoffe|hoffentlich|"
+    r"(gern|gerne) (mal|wieder|einmal)|könnte ich|würde mir helfen|"
+    r"wär (\w+ )?(gut|schön|toll|super))\b")
+# a wish that is no wish: "will ich nicht", "möchte keinen"
+REFUSAL = re.compile(
+    r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir))? (das |den |die |es )?"
+    r"(nicht|kein\w*|nie)\b")
+NEGATION = re.compile(r"\b(nicht|nich|net|nie|niemals|kein|keine|keinen|keinem|keiner|keines|"
+                      r"nichts|nirgends|nirgendwo|ohne)\b")
+# negations that say something positive: "kein Problem", "keine Hilfe (nötig)", "nicht schwer"
+POSITIVE_NEGATION = re.compile(
+    r"\b(kein (problem|thema|ding)|keine (probleme|schwierigkeiten|hilfe|unterstützung)|"
+    r"nicht (schwer|schwierig|schlecht|so schwer|so schlimm|nur)|ohne (hilfe|probleme|"
+    r"unterstützung|dass mir jemand hilft)|niemanden? (brauche|brauch)|"
+    r"brauche? (dafür |da |dabei )?(keine|niemanden?))\b")
+# places: why the person cannot go there ("kein Aufzug", "komme nicht rein", "zu weit")
+BARRIER = re.compile(
+    r"\b((komme?|kommen|kann|können|schaffe|traue?) (\w+ ){0,4}(nicht|nich|kaum|nie|schlecht)"
+    r"( mehr)? (\w+ ){0,2}(rein|hin|hinein|hoch|rauf|hinauf|runter|dahin|dort hin|dorthin|"
+    r"mehr hin|mit dem rolli|mit dem rollstuhl|nutzen|benutzen|besuchen|hingehen)|"
+    r"kein\w* (aufzug|fahrstuhl|lift|rampe|behindertentoilette|gebärdendolmetscher\w*|"
+    r"induktionsschleife|platz für (den|meinen) roll\w*)|"
+    r"nicht (barrierefrei|rollstuhlgerecht|rollstuhlgängig|erreichbar|zugänglich|"
+    r"behindertengerecht)|zu (viele|hohe|steile) (stufen|treppen)|nur (über )?(stufen|treppen)|"
+    r"(stufen|treppen|treppe) (vor|am|im|zum)|zu (weit|teuer|laut|voll|eng|steil|dunkel)|"
+    r"ist mir zu (weit|teuer|laut|voll|eng)|kann ich mir nicht leisten|(habe|hab|hätte) angst|"
+    r"traue mich nicht|trau mich nicht|nicht alleine? (hin|dahin))\b")
+# the person does something (places, professional help received)
+PRESENT_USE = re.compile(
+    r"\b(gehe|geh|gehen wir|bin (\w+ ){0,3}(im|in der|beim|bei der|dort|da)|nutze|benutze|"
+    r"besuche|mache (\w+ ){0,3}mit|spiele|trainiere|treffe|singe|tanze|schwimme|"
+    r"jeden|jede woche|jeden tag|regelmäßig|oft|manchmal|immer|ab und zu|einmal|zweimal|"
+    r"dienstags|montags|mittwochs|donnerstags|freitags|samstags|sonntags|am wochenende)\b")

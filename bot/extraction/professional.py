@@ -1,0 +1,343 @@
+"""Help by professionals: what the person already gets and what they wish for, one item per
+help named ("der Pflegedienst kommt morgens, ich hätte gern noch jemanden für die
+Behördenpost" gives one received and one wished item).
+
+The kinds of help are listed here and not in data/gazetteer (the gazetteer feeds the Rasa
+model; a change there would need retraining). Professionals who are also people at the
+person's side (Betreuerin, Assistenz, Pflegedienst, Arzt) come from the entity ruler's
+relations of the professional sector.
+
+Status, in this order: not had / refused ("Assistenz hab ich keine", "will keinen
+Pflegedienst") gives nothing, unless a wish follows ("…, bräuchte ich aber für die
+Nacht"); a wish before the help ("ich hätte gern eine Assistenz") makes it wished; a
+sign of getting it right before it ("ich bekomme", "meine Betreuerin", "gehe zum Arzt")
+received; then a wish after it, then any sign of getting it (also in a relative clause:
+"eine Assistentin, die nur noch 10 Stunden kommen darf"); then the clause, then the
+sentence before a sentence without a verb ("Ich bekomme nichts. Nur Jobcenter."). Help
+only in the past ("war in der Tagesklinik") gives nothing. Without any sign: wished in an
+answer to the question about professional help, received elsewhere ("die Betreuer sind
+auch nett").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from bot.extraction.clauses import (
+    NEGATING_DETERMINERS,
+    POSSESSIVES,
+    RELATIVES,
+    Span,
+    char_span,
+    clauses,
+    has_verb,
+    segment,
+    sentences,
+    span_containing,
+    span_lower,
+    span_text,
+)
+from bot.extraction.cues import NO_LONGER, PAST, REFUSAL, WISH
+from bot.extraction.gazetteer import typed_entities
+from bot.extraction.results import ProfessionalMention
+
+# (kind, label, pattern over lower-case text). Order matters: the first match of a span wins.
+HELP_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("care_service", "Pflegedienst / Pflege",
+     r"pflegedienst\w*|pfelgedienst|pflegedinst|plegedienst|ambulante[rn]? pflege|"
+     r"häusliche[rn]? pflege|pflegekr(a|ä)ft\w*|pflegefachkraft|pfleger(in|innen)?|"
+     r"altenpfleger\w*|tagespflege|kurzzeitpflege|verhinderungspflege|nachtpflege|fußpflege|"
+     r"pflegehilfe|pflegegeld|entlastungsbetrag|pflegestützpunkt|(die|der|eine|ne) pflege"),
+    ("household_help", "Hilfe im Haushalt",
+     r"haushaltshilfe\w*|haushaltshelfer\w*|putzhilfe|putzfrau|reinigungskraft|"
+     r"hauswirtschaftliche\w* (hilfe|versorgung)|hilfe im haushalt|essen auf rädern|"
+     r"nachbarschaftshilfe"),
+    ("legal_guardian", "Rechtliche Betreuung",
+     r"(gesetzliche|rechtliche|gesetzlichen|rechtlichen|gesetzlicher|rechtlicher) betreu\w*|"
+     r"berufsbetreuer\w*|vormund\w*"),
+    ("support_worker", "Betreuung / ambulante Hilfe",
+     r"betreuer(in|innen)?|betreuerinnen|bezugsbetreuer\w*|\w*betreuung|betreutes wohnen|"
+     r"ambulant betreute\w* wohnen|wohnbetreu\w*|wohnassistenz|ambulante[rn]? (hilfe|hilfen|"
+     r"betreuung|unterstützung|dienst)|einzelfallhilfe|einzelfallhelfer\w*|eingliederungshilfe|"
+     r"ppm|abw|asp|\w*sozialpsychiatrie|wohngruppe|betreute\w* (wg|wohngemeinschaft|wohnung)|"
+     r"wg mit betreuung|\w*-wg|wohnheim|familienhilfe|spfh|erziehungsbeistand|jugendhilfe|"
+     r"lebenshilfe"),
+    ("assistance", "Assistenz",
+     r"persönliche\w* assistenz|\w*assistenz|assistent(in|innen|en)?|schulbegleit\w*|"
+     r"integrationshelfer\w*|i-helfer\w*|alltagsbegleit\w*|alltagshelfer\w*|jobcoach\w*|"
+     r"coaching|arbeitsbegleit\w*|begleitperson|begleitung|\w*dolmetscher\w*|"
+     r"vorlesekraft|\w+kraft"),
+    ("therapy", "Therapie",
+     r"\w*therapie\w*|\w*therapeut(in|innen|en)?|physio|ergo|krankengymnastik|logopädie|"
+     r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
+     r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
+    ("medical", "Ärztliche Behandlung",
+     r"psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor"),
+    ("counselling", "Beratung",
+     r"\w*beratung\w*|berater(in|innen)?|eutb|sozialarbeiter(in|innen)?|sozialpädagog(e|in)|"
+     r"sozialdienst|fallmanager(in)?|case manager\w*|anlaufstelle"),
+    ("work", "Arbeit und Ausbildung mit Unterstützung",
+     r"werkstatt|wfbm|umschulung|nachteilsausgleich|berufsbildungsbereich|jobcenter|"
+     r"wiedereingliederung|"
+     r"arbeitsagentur|agentur für arbeit|reha-träger"),
+    ("transport", "Fahrdienst", r"fahrdienst\w*|behindertenfahrdienst|beförderung"),
+    ("day_structure", "Tagesstätte / Tagesstruktur",
+     r"tagesstätte|tagesförderstätte|tagesstruktur|tagesförderung|tageszentrum"),
+    ("budget", "Persönliches Budget", r"persönliche\w* budget|budget"),
+    ("other", "Hilfe durch Fachleute",
+     r"(mehr |zusätzliche |professionelle |fachliche |regelmäßige |praktische )?"
+     r"(hilfe|unterstützung|hilfen)( (bei|beim|für|im|in|mit|zum|zur|zu hause|zuhause)"
+     r"( \w+){1,4})?|jemand(en|em)?(( \w+){0,1} (für|der|die|zum|zur|bei|beim|mit)( \w+){1,4})?|"
+     r"fachleute|fachkraft|profis?"),
+)
+HELP_PATTERNS = tuple((kind, label, re.compile(rf"\b({pattern})\b"))
+                      for kind, label, pattern in HELP_KINDS)
+LABELS = {kind: label for kind, label, _ in HELP_KINDS}
+NOT_HELP = {"körperpflege", "pflege", "hilfe", "begleitung", "kraft", "schubkraft", "arbeitskraft",
+            "willenskraft", "dbt", "ergo", "selbsthilfe", "nachhilfe", "lehrkraft",
+            "beratung"}
+# kinds the person is *in* or goes to: without other signs they are had, not wished
+HAD_BY_DEFAULT = {"medical", "work"}
+RELATION_KINDS = {"carer": "care_service", "legal_guardian": "legal_guardian",
+                  "support_worker": "support_worker", "assistant": "assistance",
+                  "therapist": "therapy", "social_worker": "counselling",
+                  "counsellor": "counselling", "doctor": "medical", "case_worker": "counselling"}
+# received: "bekomme", "kommt", "hilft mir", "3 Stunden pro Woche", "gekürzt"
+RECEIVED = re.compile(
+    r"\b(bekomme|bekomm|bekommen|bekommt|kriege|krieg|kriegen|erhalte|erhalten|habe|hab|hat|"
+    r"haben|kommt|kommen|komm|kümmt|hilft|helfen|unterstützt|begleitet|betreut|macht|machen|"
+    r"gehe (zur|zum|in die)|geh (zur|zum)|fährt|bringt|bin (in|bei|seit)|bin \w+ (in|bei)|"
+    r"arbeite|organisiere|bezahle|finanziere|läuft|laufen|seit|schon|bereits|zurzeit|derzeit|"
+    r"momentan|im moment|aktuell|gekürzt|gestrichen|bewilligt|genehmigt|zahlt|"
+    r"(\d+|ein|eine|einmal|zwei|zweimal|drei|dreimal|vier|fünf|zehn|paar) ?(std|stunde|"
+    r"stunden|mal|x|tage)\b|pro (woche|monat|tag)|die woche|im monat|jeden|jede|täglich|"
+    r"wöchentlich|morgens|abends|mittags|nachts|dienstags|montags|mittwochs|donnerstags|"
+    r"freitags|samstags|sonntags|regelmäßig|bekomme:)\b")
+WISHED_EXTRA = re.compile(r"\b(noch (jemanden|jemand|eine?n?|mehr)|zusätzlich\w*|mehr stunden|"
+                          r"brauche|brauch|brauchen|benötige|antrag|abgelehnt|warte auf|"
+                          r"wäre|würde|sollte|müsste|vielleicht|statt|hätte gern:?)\b")
+NOT_HAD = re.compile(r"\b(hab|habe|hat|haben|bekomme|bekommen|kriege|gibt es|gibt's) (ich |wir |"
+                     r"er |sie |es )?(\w+ ){0,2}(kein\w*|nichts|nicht)\b|"
+                     r"\bablehn\w*|\bnicht mehr da\b")
+# "mit Hilfe meiner Schwester", "Hilfe von meinem Sohn": help by people of the network
+HELP_BY_PEOPLE = re.compile(r"\b(mit (der )?hilfe|hilfe (von|durch)|hilfe meine\w*|"
+                            r"unterstützung (von|durch|meine\w*))\b")
+# the next sentence wishes what was missing: "… keinen Dolmetscher. Das brauche ich dringend."
+CHANGE = re.compile(r"^(das|dies|so (was|etwas)|sowas)\b.*\b(soll sich ändern|muss sich ändern|"
+                    r"ändern|brauche ich|bräuchte|hätte (ich )?gern|wäre (gut|schön|wichtig))\b")
+NAMING = re.compile(r"\b(heißt|heisst|nennt sich|nennt man) (das|es)\b")
+
+
+def _is_help_by_people(doc: Doc, start: int, end: int) -> bool:
+    window = " ".join(t.lower_ for t in doc[max(0, start - 2):min(len(doc), end + 2)])
+    return bool(HELP_BY_PEOPLE.search(window)) or any(
+        t.ent_type_ == "relation" and t.ent_id_ not in RELATION_KINDS
+        for t in doc[end:min(len(doc), end + 3)])
+
+
+def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
+    """(start token, end token, kind, label) of every help named, without overlaps."""
+    text = doc.text.lower()
+    found: list[tuple[int, int, str, str]] = []
+    taken: set[int] = set()
+    for ent, relation in typed_entities(doc, "relation"):
+        kind = RELATION_KINDS.get(relation)
+        if kind and not taken & set(range(ent.start, ent.end)):
+            found.append((ent.start, ent.end, kind, LABELS[kind]))
+            taken.update(range(ent.start, ent.end))
+    for kind, label, pattern in HELP_PATTERNS:
+        for match in pattern.finditer(text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is None or taken & set(range(span.start, span.end)):
+                continue
+            if span.text.lower() in NOT_HELP and kind != "other" or (
+                    span.text.lower().startswith("körperpflege")):
+                continue
+            if re.fullmatch(r"(die|der|eine|ne) pflege", span.text.lower()) and any(
+                    t.ent_type_ == "relation" and t.ent_id_ not in RELATION_KINDS
+                    for t in doc[max(0, span.start - 6):span.start]):
+                continue  # "Meine Eltern machen bisher die Pflege": care by the family
+            if kind == "other":
+                if question_id != "professional" or _is_help_by_people(doc, span.start, span.end):
+                    continue  # "Hilfe" alone is professional help only when asked about it
+                if span.end < len(doc) and doc[span.end].text == "?":
+                    continue  # "Hilfe? Bruk ick nich."
+            found.append((span.start, span.end, kind, label))
+            taken.update(range(span.start, span.end))
+    return _without_vague(doc, sorted(found))
+
+
+def _without_vague(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> list[tuple]:
+    """"Hilfe vom Pflegedienst", "jemand, … so eine Art Alltagsbegleitung": a vague word
+    next to a named help is the same help."""
+    named = [m for m in mentions if m[2] != "other"]
+    result = []
+    for m in mentions:
+        if m[2] == "other":
+            close = any((abs(o[0] - m[1]) <= 4 or abs(m[0] - o[1]) <= 4)
+                        and not any(t.is_sent_end or t.text in ".!?;" for t in doc[
+                            min(o[0], m[0]):max(o[1], m[1])]) for o in named)
+            same = any(o[0] > m[1] and re.search(r"\b(so eine art|so was wie|sowas wie|also|"
+                                                  r"nämlich|sprich)\b", doc[m[1]:o[0]].text.lower())
+                       for o in named)
+            qualifier = doc[max(0, m[0] - 2):m[0]].text.lower() == "am besten"
+            if close or same or qualifier:
+                continue
+        result.append(m)
+    return result
+
+
+def _relative_clause(doc: Doc, all_clauses: list[Span], clause: Span) -> str:
+    """"eine Assistentin, die nur noch 10 Stunden kommen darf": the clause after the comma,
+    when it starts with der/die/das/welche."""
+    following = [c for c in all_clauses if c[0] >= clause[1]]
+    if following and doc[following[0][0]].lower_ in RELATIVES - {"er", "sie"} | {"welcher"} and (
+            following[0][0] - clause[1] == 1 and doc[clause[1]].text == ","):
+        return span_lower(doc, following[0])
+    return ""
+
+
+def _near(text: str, pattern: re.Pattern, words: int, before: bool) -> bool:
+    parts = text.split()
+    window = " ".join(parts[-words:] if before else parts[:words])
+    return bool(pattern.search(window))
+
+
+def _status_from(before: str, after: str, near: set[str]) -> str | None:
+    around = f"{before} § {after}"
+    if _near(before, WISH, 8, True):
+        return "wished"
+    if near & POSSESSIVES or _near(before, RECEIVED, 4, True):
+        return "received"
+    if WISH.search(after):
+        return "wished"
+    if RECEIVED.search(around):
+        strong = re.search(r"\b(bekomme|bekomm|kriege|krieg|erhalte|kommt|kümmt|hilft|macht|"
+                           r"seit|gekürzt)\b", around)
+        return "wished" if WISHED_EXTRA.search(around) and not strong else "received"
+    if WISHED_EXTRA.search(around):
+        return "wished"
+    return None
+
+
+def professional_status(doc: Doc, start: int, end: int, clause: Span,
+                        others: list[tuple[int, int]], question_id: str, kind: str,
+                        relative: str = "", lead: str = "", next_sentence: str = "",
+                        rest: str = "") -> str | None:
+    """received | wished for the help at [start, end), None when the words say the person
+    had it only before, does not have it or does not want it (see the module docstring)."""
+    before, after = segment(doc, clause, start, end, others, punctuation=True)
+    after = f"{after} {relative}".strip()
+    near = {t.lower_ for t in doc[max(clause[0], start - 2):start]}
+    around = f"{before} § {after}"
+    whole = span_lower(doc, clause)
+    if REFUSAL.search(around):
+        return None
+    if near & NEGATING_DETERMINERS or NOT_HAD.search(around):
+        wish_follows = WISH.search(after) or WISH.search(rest) or CHANGE.search(next_sentence)
+        return "wished" if wish_follows else None
+    if (PAST.search(around) or NO_LONGER.search(around)) and not WISH.search(around) and not (
+            re.search(r"\b(jetzt|seit|gekürzt|noch)\b", around)):
+        return None
+    if kind == "other" and re.fullmatch(r"jemand\w*", doc[start:end].text.lower()):
+        earlier = span_lower(doc, (max(0, clause[0] - 15), start))
+        if WISH.search(around) or WISHED_EXTRA.search(around) or WISH.search(earlier):
+            return "wished"  # "… bräuchte ich Hilfe im Haushalt, und jemanden, der …"
+        return None  # "Jemand kommt zweimal die Woche": the help is named elsewhere
+    if start > clause[0] and doc[start - 1].like_num:
+        return "received"  # "8 Assistentinnen"
+    status = _status_from(before, after, near)
+    if status is None and whole != around.replace(" § ", " "):
+        status = _status_from(whole, "", set())
+        if status is None and (PAST.search(whole) and not RECEIVED.search(PAST.sub(" ", whole))):
+            return None
+    if status is None and lead and WISH.search(lead):
+        status = "wished"  # "Was mir fehlt, ist jemand, …, so eine Art Alltagsbegleitung"
+    if status is None and lead:
+        status = _status_from(lead, "", set())
+        if status in (None, "received") and PAST.search(lead) and not RECEIVED.search(
+                PAST.sub(" ", lead)):
+            return None  # "Ich war in der Entgiftung und dann 4 Monate Langzeittherapie"
+    if status is None and rest:
+        status = _status_from("", rest, set())  # "Ambulante Sozialpsychiatrie, seit 2019."
+    if status is not None:
+        return status
+    if kind in HAD_BY_DEFAULT:
+        return "received"
+    return "wished" if question_id == "professional" else "received"
+
+
+def _wished_again(doc: Doc, statuses: list[str | None], mentions: list[tuple]) -> None:
+    """"Früher hatte ich eine Haushaltshilfe … Ich hätte gern wieder jemanden.": the help
+    had before is wished again."""
+    text = doc.text.lower()
+    if not re.search(r"\b(wieder|nochmal|noch mal) (jemanden|jemand|eine?n?|so)\b", text) or not (
+            WISH.search(text)):
+        return
+    for n, (start, _end, kind, _) in enumerate(mentions):
+        if statuses[n] is None and kind != "other":
+            statuses[n] = "wished"
+            for m, other in enumerate(mentions):
+                if other[2] == "other" and other[0] > start:
+                    statuses[m] = None
+            return
+
+
+def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention]:
+    statements = sentences(doc)
+    all_clauses = [c for s in statements for c in clauses(doc, *s)]
+    mentions = _mentions(doc, question_id)
+    spans = [(s, e) for s, e, _, _ in mentions]
+    statuses: list[str | None] = []
+    for start, end, kind, _ in mentions:
+        clause = span_containing(all_clauses, start)
+        sentence = span_containing(statements, start)
+        if NAMING.search(span_lower(doc, clause)) and any(
+                s < clause[0] and sentence[0] <= s for s, _ in spans):
+            statuses.append(None)  # "…über den Pflegedienst, Entlastungsbetrag heißt das"
+            continue
+        earlier = [c for c in all_clauses if c[1] <= clause[0] and c[0] >= sentence[0]]
+        before_words = [t.lower_ for t in doc[max(sentence[0], start - 4):start]]
+        if "seit" in {t.lower_ for t in doc[max(sentence[0], start - 2):start]} or (
+                {"aus", "von", "vom"} & set(before_words[-3:]) and any(
+                t.ent_type_ == "relation" or t.text[:1].isupper() and t.is_alpha
+                and t.lower_ not in {"ich", "die", "der", "das", "den", "dem", "hilfe",
+                                     "unterstützung", "beratung", "betreuung"}
+                for t in doc[max(sentence[0], start - 4):start - 2])):
+            statuses.append(None)  # "seit der Klinik", "Tim aus der Werkstatt"
+            continue
+        lead = ""
+        if earlier and (doc[clause[0] - 1].text == ":" or NAMING.search(span_lower(doc, clause))
+                        or doc[clause[0]].lower_ in {"dass", "damit"}
+                        or not has_verb(doc, clause)):
+            lead = span_lower(doc, earlier[-1])  # "Bekomme: Psychotherapie", "…, dass sie …"
+        elif not has_verb(doc, sentence):
+            previous = [s for s in statements if s[1] <= sentence[0]]
+            lead = span_lower(doc, previous[-1]) if previous else ""
+        if earlier and not has_verb(doc, clause) and WISH.search(
+                span_lower(doc, (sentence[0], clause[0]))):
+            lead = span_lower(doc, (sentence[0], clause[0]))
+        rest = " ".join(span_lower(doc, c) for c in all_clauses
+                        if c[0] >= clause[1] and c[1] <= sentence[1]
+                        and not any(c[0] <= s < c[1] for s, _ in spans))
+        following = [s for s in statements if s[0] >= sentence[1]]
+        next_sentence = span_lower(doc, following[0]) if following else ""
+        others = [s for s in spans if s != (start, end)]
+        statuses.append(professional_status(
+            doc, start, end, clause, others, question_id, kind,
+            _relative_clause(doc, all_clauses, clause), lead, next_sentence, rest))
+    _wished_again(doc, statuses, mentions)
+    found: list[ProfessionalMention] = []
+    seen: set[tuple[str, str]] = set()
+    for (start, end, kind, label), status in zip(mentions, statuses, strict=True):
+        clause = span_containing(all_clauses, start)
+        words = doc[start:end].text
+        if status is None or (words.lower(), status) in seen:
+            continue
+        seen.add((words.lower(), status))
+        found.append(ProfessionalMention(help=kind, label=label, status=status, words=words,
+                                         text=span_text(doc, clause),
+                                         span=char_span(doc, clause)))
+    return found
