@@ -41,9 +41,10 @@ def is_offered_click(session: dict, body: dict[str, Any] | None) -> bool:
     """A click on one of the buttons of the bot's last reply ("Ja, stimmt", "Entfernen"):
     an answer to the bot's own question."""
     payload = body.get("payload") if body else None
+    offered = session.get(s.OFFERED)
     if not isinstance(payload, str) or not payload.startswith("/"):
         return False
-    return payload[1:] in (session.get(s.OFFERED) or [])
+    return isinstance(offered, list) and payload[1:] in offered
 
 
 async def _guard(request: Request) -> tuple[dict[str, Any] | None, JSONResponse | None]:

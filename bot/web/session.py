@@ -125,9 +125,11 @@ def csrf_token(session: dict) -> str:
     return session[CSRF]
 
 
-def csrf_ok(session: dict, token: str | None) -> bool:
+def csrf_ok(session: dict, token: object) -> bool:
+    """`token` (a form field or header: anything a client sends, an uploaded file too) is
+    this session's CSRF token."""
     expected = session.get(CSRF)
-    return bool(token and isinstance(expected, str)
+    return bool(isinstance(token, str) and token and isinstance(expected, str)
                 and hmac.compare_digest(expected.encode(), token.encode()))
 
 

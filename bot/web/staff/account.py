@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bot.staff import totp
 from bot.staff.accounts import Account, AccountError
 from bot.web.staff.auth import (
+    MAX_ACCOUNT_ID,
     PUBLIC,
     STAFF,
     TOTP_SETUP_PATH,
@@ -84,7 +85,9 @@ def _pending(request: Request) -> dict[str, Any] | None:
     if not isinstance(pending, dict):
         return None
     account_id, at, target = pending.get("a"), pending.get("at"), pending.get("w")
-    if not (isinstance(account_id, int) and isinstance(at, (int, float))
+    # an id beyond the integer column would reach the database as an error (a 500)
+    if not (isinstance(account_id, int) and not isinstance(account_id, bool)
+            and 0 < account_id <= MAX_ACCOUNT_ID and isinstance(at, (int, float))
             and isinstance(target, str)):
         return None
     age = _epoch(services(request).clock()) - at
