@@ -14,6 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -53,11 +56,28 @@ def marked(text: str) -> tuple[str, str]:
     return f"{text} {word}", word
 
 
+def _snapshot(database: Path) -> Path:
+    """A copy of the database file, its WAL and its -shm, made by another process. This
+    process must not open and close the live files itself: closing any descriptor of a file
+    drops all of a process's POSIX locks on it, including those of its pooled SQLite
+    connections to the running assistant's database — which then reported "database disk
+    image is malformed" to the tests after this one."""
+    target = Path(tempfile.mkdtemp(prefix="lwiw-snapshot-"))
+    subprocess.run([sys.executable, "-c", (
+        "import shutil, sys, pathlib\n"
+        "source, target = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])\n"
+        "for path in source.parent.glob(source.name + '*'):\n"
+        "    shutil.copyfile(path, target / path.name)\n"), str(database), str(target)],
+        check=True)
+    return target / database.name
+
+
 def leaks(database: Path, words: list[str]) -> list[str]:
     """Where any of `words` occurs: in any value of any column of any table, or anywhere in
     the bytes of the database file and its journal/WAL."""
     found = []
-    connection = sqlite3.connect(database)
+    copy = _snapshot(database)
+    connection = sqlite3.connect(copy)
     try:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -72,7 +92,7 @@ def leaks(database: Path, words: list[str]) -> list[str]:
                                   if word.lower() in value.lower()]
     finally:
         connection.close()
-    for path in database.parent.glob(database.name + "*"):
+    for path in copy.parent.glob(copy.name + "*"):
         raw = path.read_bytes().lower()
         found += [f"{path.name} (bytes): {word}" for word in words
                   if word.lower().encode() in raw]
@@ -80,7 +100,7 @@ def leaks(database: Path, words: list[str]) -> list[str]:
 
 
 def stored_events(database: Path, sender: str) -> list[dict]:
-    connection = sqlite3.connect(database)
+    connection = sqlite3.connect(_snapshot(database))
     try:
         return [json.loads(row[0]) for row in connection.execute(
             "SELECT data FROM events WHERE sender_id = ? ORDER BY id", (sender,))]

@@ -19,7 +19,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -52,6 +52,7 @@ from bot.web.staff import create_staff_app
 from bot.web.staff.texts import st
 from bot.web.texts import text
 from tests.conftest import free_port
+from tests.support.loopback import serving
 from tests.test_staff_support import audit_rows, csrf_from, login, seed_conversation
 
 # random keys (python3 -c 'import secrets; print(secrets.token_urlsafe(32))' and the like)
@@ -256,14 +257,8 @@ def recording_rasa() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", received
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url, received
 
 
 def test_only_button_payloads_reach_rasa_as_intents(db_url, recording_rasa):
@@ -530,14 +525,8 @@ def remote_host() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url, asked
 
 
 def pdf_of(body: str) -> bytes:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import count
 
 import pytest
@@ -44,6 +44,7 @@ from bot.web.staff import create_staff_app
 from bot.web.staff.auth import SALT
 from bot.web.texts import text
 from tests.conftest import FixedClock, free_port
+from tests.support.loopback import serving
 from tests.test_staff_support import (
     STAFF_COOKIE,
     TOTP_SECRET,
@@ -100,15 +101,9 @@ def fake_rasa() -> Iterator[FakeRasa]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    rasa.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        rasa.url = url
         yield rasa
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def console_app(db_url: str, clock: FixedClock, rasa_url: str | None = None) -> Starlette:

@@ -14,7 +14,7 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -36,6 +36,7 @@ from bot.web.rasa import domain_intents, parse_reply
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import REGISTERS, load_texts, text
 from tests.conftest import free_port
+from tests.support.loopback import serving
 
 SECRET = "fmyuT0FdLGbVGXVqOXw7aJppWv-crwaKZ7scwaoa538"  # random: weak keys are refused
 CSP_PARTS = ("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'")
@@ -248,14 +249,8 @@ def read_back_rasa() -> Iterator[str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def test_clicking_through_the_read_back_is_never_refused(db_url, read_back_rasa):
@@ -361,14 +356,8 @@ def replyless_rasa() -> Iterator[str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def test_a_message_nobody_answered_can_be_sent_again(db_url, replyless_rasa):
