@@ -121,8 +121,9 @@ def end_to_end(examples: list[dict], workers: int = 3) -> list[Outcome]:
                     send(text)
                 replies = send(example["text"])
                 said = " ".join(r.get("text") or "" for r in replies)
-                caught = CRISIS_NUMBER in said and not stored()
-                if example["label"] != "none" and stored():
+                stored_now = stored()
+                caught = CRISIS_NUMBER in said and not stored_now
+                if example["label"] != "none" and stored_now:
                     stored_crises.append(example["text"])
                 level = (("concern" if QUESTION in said else "acute") if caught else None)
                 kept = False
