@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Both install what is missing.
-.PHONY: setup run test lint nlu-eval crisis-eval extraction-eval bench stories
+.PHONY: setup run test test-fast lint nlu-eval crisis-eval extraction-eval bench stories
 
 # unit tests whose results could depend on today's date (no Rasa server needed); `make test`
 # runs them a second time under libfaketime with the clock a year ahead
@@ -19,6 +19,12 @@ test: setup
 	.venv/bin/pytest -p no:cacheprovider -rA --durations=15 tests
 	faketime -f '+365d' .venv/bin/pytest -p no:cacheprovider -q $(DATED_TESTS)
 
+# the inner loop: everything that needs no trained model and no running servers (a few
+# seconds to a minute); `make test` runs all of it
+test-fast:
+	.venv/bin/ruff check bot actions tests bench
+	.venv/bin/pytest -p no:cacheprovider -q -m "not slow" tests
+
 lint: setup
 	.venv/bin/ruff check bot actions tests bench
 
@@ -27,13 +33,15 @@ nlu-eval: setup
 	.venv/bin/python bench/nlu_eval.py
 
 # crisis layer: recall per category and level, false alarms on hard negatives, for the
-# component and end to end through the REST channel (development and held-out parts)
+# component and end to end through the REST channel (development part, held-out part, and
+# held-out set B by other writers: tests/data/crisis/)
 crisis-eval: setup
 	.venv/bin/python bench/crisis_eval.py
 
 # extraction beside the words: precision / recall per field and status and the number of
 # twisted items (a status the person did not say), on the development and held-out parts
-# of the gold set (tests/data/extraction/, split once by bench/extraction_split.py)
+# of both gold sets (tests/data/extraction/: dev/heldout by one writer, dev_c/heldout_c by
+# others; each split once by bench/extraction_split.py)
 extraction-eval: setup
 	.venv/bin/python bench/extraction_eval.py
 

@@ -73,7 +73,7 @@ class ActionHumanHandoff(_SimpleAction):
     action_name = "action_human_handoff"
 
     def turn(self, tracker):
-        return conversation.human_handoff(easy(tracker))
+        return conversation.human_handoff(easy(tracker), tracker.get_slot("consent"))
 
 
 class ActionPause(_SimpleAction):

@@ -33,7 +33,8 @@ def _last_set(tracker: Tracker, slot: str) -> tuple[int, object]:
 
 
 # form slots that take the person's own words (a held message can become their answer)
-_FREE_TEXT_SLOTS = ("urgent_text", "item_decision", "item_correction")
+_FREE_TEXT_SLOTS = ("urgent_text", "item_decision", "item_correction", "callback_contact",
+                    "callback_time", "authorship", "authorship_detail")
 
 
 def _free_text_slot(tracker: Tracker) -> str | None:

@@ -13,7 +13,17 @@ from rasa_sdk.types import DomainDict
 from actions.common import dispatch, easy, events, incoming, store, text_of
 from actions.crisis import checked_answer, followup_turn, question_pending, record_consent_marks
 from bot.catalogue import QUESTION_IDS
-from bot.dialogue import Incoming, Turn, conversation, interview, quote, summary, words
+from bot.dialogue import (
+    Incoming,
+    Turn,
+    authorship,
+    callback,
+    conversation,
+    interview,
+    quote,
+    summary,
+    words,
+)
 
 # a validator's way to say "this message is not for the form": the form steps back
 # (ActionExecutionRejected) and the rules answer it as a global intent
@@ -121,6 +131,10 @@ class ValidateOnboardingForm(_RepairingValidation):
             # a validated choice is stored (with consent)
             return not conversation.language_recorded(store(), tracker.sender_id,
                                                       value is True)
+        if slot == "authorship":
+            return value not in authorship.MODES
+        if slot == "authorship_detail":
+            return value != authorship.DETAIL_DONE
         return False
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
@@ -130,6 +144,15 @@ class ValidateOnboardingForm(_RepairingValidation):
             return required
         if consent:
             required.append("easy_language")
+            # who is writing (issue 16) as a step of its own: only with consent, when
+            # switched on (bot/dialogue/authorship.py), and only by a model trained with
+            # the question (a running older one goes on without it)
+            if authorship.ASK_IN_ONBOARDING and "authorship" in domain_slots:
+                required.append("authorship")
+            if authorship.ASK_IN_ONBOARDING and "authorship" in domain_slots and \
+                    tracker.get_slot("authorship") in (
+                    authorship.WITH_SUPPORT, authorship.ON_BEHALF):
+                required.append("authorship_detail")
         required.append("urgent_check")
         if tracker.get_slot("urgent_check") is True:
             required.append("urgent_text")
@@ -152,6 +175,29 @@ class ValidateOnboardingForm(_RepairingValidation):
             dispatch(turn, dispatcher)
         return {"easy_language": value is True}
 
+    def validate_authorship(self, value: Any, dispatcher: CollectingDispatcher,
+                            tracker: Tracker, domain: DomainDict,
+                            released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
+        if crisis is not None:
+            return {**crisis.slots, "authorship": None}
+        turn = authorship.choose(store(), tracker.sender_id, str(value),
+                                 message_for(tracker, "authorship", value, released),
+                                 tracker.get_slot("consent"))
+        return _result(turn, dispatcher, "authorship")
+
+    def validate_authorship_detail(self, value: Any, dispatcher: CollectingDispatcher,
+                                   tracker: Tracker, domain: DomainDict,
+                                   released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
+        if crisis is not None:
+            return {**crisis.slots, "authorship_detail": None}
+        turn = authorship.detail(store(), tracker.sender_id, tracker.get_slot("authorship"),
+                                 str(value),
+                                 message_for(tracker, "authorship_detail", value, released),
+                                 tracker.get_slot("consent"))
+        return _result(turn, dispatcher, "authorship_detail")
+
     def validate_urgent_text(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict,
                              released: bool = False) -> dict[str, Any]:
@@ -165,6 +211,21 @@ class ValidateOnboardingForm(_RepairingValidation):
                                         tracker.get_slot("consent"))
         dispatch(turn, dispatcher)
         return turn.slots
+
+
+class ActionAskAuthorshipDetail(Action):
+    """ "Wer unterstützt Sie?" or "Für wen schreiben Sie …?", by the answer before."""
+
+    def name(self) -> str:
+        return "action_ask_authorship_detail"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        if question_pending(tracker):
+            return []       # the crisis question waits for its answer
+        support = tracker.get_slot("authorship") == authorship.WITH_SUPPORT
+        dispatcher.utter_message(response="utter_ask_authorship_detail_support" if support
+                                 else "utter_ask_authorship_detail_for")
+        return []
 
 
 class ValidateInterviewForm(_RepairingValidation):
@@ -191,6 +252,8 @@ def _question_validator(question_id: str):
             bool(tracker.get_slot("consent")), message=message, easy=easy(tracker),
             states={f"answer_{q}": tracker.get_slot(f"answer_{q}") for q in QUESTION_IDS},
             reoffered=tracker.get_slot("reoffered") or [],
+            person_asked=tracker.get_slot("person_asked") or [],
+            cue=tracker.get_slot("authorship_cue"),
         )
         return _result(turn, dispatcher, f"answer_{question_id}")
 
@@ -258,6 +321,61 @@ class ValidateSummaryForm(_RepairingValidation):
         turn = summary.correct(store(), tracker.sender_id, tracker.get_slot("current_item"),
                                str(value), message)
         return _result(turn, dispatcher, "item_correction")
+
+
+class ValidateCallbackForm(_RepairingValidation):
+    """The callback request: phone or e-mail, then a good time (bot/dialogue/callback.py).
+    Without consent it asks nothing; action_callback_done says why."""
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
+        return False
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if not tracker.get_slot("consent"):
+            return []
+        return ["callback_contact", "callback_time"]
+
+    def validate_callback_contact(self, value: Any, dispatcher: CollectingDispatcher,
+                                  tracker: Tracker, domain: DomainDict,
+                                  released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
+        if crisis is not None:
+            return {**crisis.slots, "callback_contact": None}
+        turn = callback.contact(str(value), message_for(tracker, "callback_contact", value,
+                                                        released))
+        return _result(turn, dispatcher, "callback_contact")
+
+    def validate_callback_time(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict,
+                               released: bool = False) -> dict[str, Any]:
+        crisis = checked_answer(tracker, value, dispatcher, released)
+        if crisis is not None:
+            return {**crisis.slots, "callback_time": None}
+        turn = callback.good_time(str(value), message_for(tracker, "callback_time", value,
+                                                          released))
+        return _result(turn, dispatcher, "callback_time")
+
+
+class ActionCallbackStart(Action):
+    def name(self) -> str:
+        return "action_callback_start"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        return events(callback.start(), dispatcher)
+
+
+class ActionCallbackDone(Action):
+    def name(self) -> str:
+        return "action_callback_done"
+
+    async def run(self, dispatcher, tracker, domain) -> list:
+        return events(callback.finish(
+            store(), tracker.sender_id, tracker.get_slot("consent"),
+            tracker.get_slot("callback_contact"), tracker.get_slot("callback_time"),
+            easy(tracker)), dispatcher)
 
 
 class ActionAskItemDecision(Action):

@@ -7,7 +7,7 @@ first) and the summary (confirm the first item, then "Alle bestätigen"). No thi
 A request that fails (502/503/504, connection error, timeout) is sent again after a second —
 the chat's "Erneut senden" button; a 429 is sent again after its Retry-After.
 
-Set-ups (each started by bot.cluster in a temp directory and stopped afterwards):
+Set-ups (each started by tests/support/cluster.py in a temp directory, stopped afterwards):
   cluster  PostgreSQL, Redis lock store, 2 Rasa servers behind nginx, 1 action server,
            web app with 2 uvicorn workers
   single   the one-command set-up: SQLite, 1 Rasa server, 1 action server, 1 web worker
@@ -47,7 +47,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.cluster import LocalCluster  # noqa: E402
+from tests.support.cluster import LocalCluster  # noqa: E402
 
 QUESTIONS = ("living", "self", "people", "neighbourhood", "professional", "contribution")
 ANSWER_POOL = {
@@ -559,7 +559,7 @@ async def _faults(cluster: LocalCluster, stats: Stats, kill_at: int, report: Fau
 # --- CPU per component ---------------------------------------------------------------------
 
 
-def _process_table() -> dict[int, tuple[int, float]]:
+def process_table() -> dict[int, tuple[int, float]]:
     """pid -> (parent pid, CPU seconds used so far) of every process on the machine."""
     tick = os.sysconf("SC_CLK_TCK")
     table = {}
@@ -588,7 +588,7 @@ def component_roots(cluster: LocalCluster) -> dict[str, list[int]]:
 
 
 def cpu_by_component(roots: dict[str, list[int]]) -> dict[str, float]:
-    table = _process_table()
+    table = process_table()
     children: dict[int, list[int]] = {}
     for pid, (parent, _cpu) in table.items():
         children.setdefault(parent, []).append(pid)

@@ -76,8 +76,13 @@ class Tally:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
+# dev/heldout: the first gold set (one writer, answers_a/b); dev_c/heldout_c: the second,
+# by other writers (answers_c), split by the same rule
+PARTS = ("dev", "heldout", "dev_c", "heldout_c")
+
+
 def load(part: str) -> list[dict]:
-    parts = ("dev", "heldout") if part == "both" else (part,)
+    parts = PARTS if part == "all" else (part,)
     return [a for p in parts
             for a in yaml.safe_load((DATA / f"{p}.yml").read_text(encoding="utf-8"))["answers"]]
 
@@ -223,6 +228,8 @@ def report(part: str, tallies: dict[str, Tally], errors: bool, only: str | None)
             print(f"      {status:12} P {p:.2f}  R {r:.2f}  ({c['tp']} {c['fp']} {c['fn']})")
     total = sum(t.twisted for t in tallies.values())
     print(f"  twisted items in all: {total}")
+    if part.startswith("heldout"):
+        return  # held-out parts: figures only, never the examples (nobody tunes on them)
     for name, t in tallies.items():
         if only and name != only:
             continue
@@ -235,11 +242,12 @@ def report(part: str, tallies: dict[str, Tally], errors: bool, only: str | None)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=("dev", "heldout", "both"), default="both")
+    parser.add_argument("--part", choices=(*PARTS, "all"), default="all",
+                        help="all: each part on its own")
     parser.add_argument("--errors", action="store_true", help="list misses and extra finds")
     parser.add_argument("--field", choices=(*FIELDS, *EXTRA_FIELDS), help="list only these")
     args = parser.parse_args(argv)
-    parts = ("dev", "heldout") if args.part == "both" else (args.part,)
+    parts = PARTS if args.part == "all" else (args.part,)
     for part in parts:
         answers = load(part)
         print(f"\n{part}: {len(answers)} answers")

@@ -59,15 +59,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--keep-sources", action="store_true",
-                        help="do not delete answers_a.yml / answers_b.yml (tests only)")
+                        help="do not delete the source files (tests only)")
+    parser.add_argument("--sources", nargs="+", default=list(SOURCES),
+                        help="source files in --data (default: the first gold set)")
+    parser.add_argument("--suffix", default="",
+                        help="name of a further set: dev<suffix>.yml, heldout<suffix>.yml")
     args = parser.parse_args(argv)
     data: Path = args.data
-    dev_path, heldout_path = data / "dev.yml", data / "heldout.yml"
+    suffix: str = args.suffix
+    dev_path, heldout_path = data / f"dev{suffix}.yml", data / f"heldout{suffix}.yml"
     if dev_path.exists() or heldout_path.exists():
-        print("dev.yml / heldout.yml exist: the split is made once, nothing done.",
-              file=sys.stderr)
+        print(f"{dev_path.name} / {heldout_path.name} exist: the split is made once, "
+              "nothing done.", file=sys.stderr)
         return 1
-    sources = [data / name for name in SOURCES]
+    sources = [data / name for name in args.sources]
     missing = [p.name for p in sources if not p.exists()]
     if missing:
         print(f"missing {missing}", file=sys.stderr)
@@ -91,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         f"# Split made once by bench/extraction_split.py on {when}.",
         f"# Rule: held out when the first two bytes of sha256(text) < {THRESHOLD}/65536 "
         f"({HELD_OUT_SHARE:.0%}).",
-        f"# {len(answers)} answers from {', '.join(SOURCES)} -> dev {len(dev)}, "
+        f"# {len(answers)} answers from {', '.join(p.name for p in sources)} -> dev {len(dev)}, "
         f"held out {len(heldout)}; the source files were deleted afterwards.",
         *[f"# {d}" for d in digests],
         "# Per question: " + "; ".join(
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     _dump(heldout_path, header + ["#", *report,
                                   "# This file: the held-out part. Do not tune on it; read its "
                                   "figures only at the end (make extraction-eval)."], heldout)
-    (data / "SPLIT.md").write_text(
+    (data / f"SPLIT{suffix}.md").write_text(
         "# Development / held-out split\n\n" + "\n".join(
             line.removeprefix("# ") for line in report) + "\n", encoding="utf-8")
     if not args.keep_sources:

@@ -27,6 +27,9 @@ def install(secret: str) -> None:
 
 
 def main() -> None:
+    from bot.lean import keep_tensorflow_out
+
+    keep_tensorflow_out()     # our actions never run a model (bot/lean.py)
     from bot.internal_auth import secret_from_env
 
     install(secret_from_env())

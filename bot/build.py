@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot import domain_gen
-from bot.nlp.pipeline import ensure_pipeline
 from bot.settings import BUILD_DIR, ROOT, SPACY_PIPELINE_DIR
 
 MODELS_DIR = ROOT / "models"
@@ -63,7 +61,11 @@ def rasa_server_command(*args: str) -> list[str]:
 def prepare() -> None:
     """Everything but training the Rasa model: the spaCy pipeline, the generated Rasa files
     and the crisis classifier (cached in build/crisis/, so no server trains it at start)."""
+    # imported here: the launcher (`lwiw run`) needs the paths and the hash of this module,
+    # not spaCy (bot/lean.py)
+    from bot import domain_gen
     from bot.crisis import classifier
+    from bot.nlp.pipeline import ensure_pipeline
 
     BUILD_DIR.mkdir(exist_ok=True)
     ensure_pipeline()

@@ -32,6 +32,10 @@ class Question:
     question: Text2
     more: Text2
     examples: Text2
+    # someone writes for the person (issue 16): the question and "more?" about the person,
+    # with {name} for the name or word the writer gave ("Wie möchte {name} leben?")
+    about_question: Text2
+    about_more: Text2
 
     @property
     def slot(self) -> str:
@@ -50,6 +54,8 @@ def load_questions(path: Path = DATA_DIR / "questions.yml") -> tuple[Question, .
             id=item["id"], number=index + 1, title=_text2(item["title"]),
             question=_text2(item["question"]), more=_text2(item["more"]),
             examples=_text2(item["examples"]),
+            about_question=_text2(item["about_person"]["question"]),
+            about_more=_text2(item["about_person"]["more"]),
         )
         for index, item in enumerate(raw)
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bot.settings import get_settings
 
@@ -22,10 +24,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_in_child() -> Path:
+    """`lwiw build` in a child process: the launcher stays small while the servers run (it
+    never loads spaCy or the crisis classifier itself)."""
+    from bot.build import model_path
+
+    subprocess.run([sys.executable, "-c", "from bot.cli import main; raise SystemExit("
+                    "main(['build']))"], check=True)
+    return model_path()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Train if needed and start action server, Rasa and the web app on this machine."""
     from bot import services
-    from bot.build import train_if_needed
     from bot.settings import VAR_DIR, private_dir
     from bot.storage.migrate import upgrade_to_head
     from bot.web.config import check_environment
@@ -34,7 +45,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = get_settings()
     private_dir(VAR_DIR)
     upgrade_to_head(settings.database_url)
-    model = train_if_needed()
+    model = build_in_child()
     endpoints = services.write_endpoints(settings)
     actions = services.start_action_server(settings, VAR_DIR / "actions.log")
     rasa = services.start_rasa(settings, model, endpoints, VAR_DIR / "rasa-stdout.log")
@@ -107,6 +118,9 @@ def add_module_parsers(sub, argv: list[str] | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.lean import keep_tensorflow_out
+
+    keep_tensorflow_out()     # training runs `rasa train` in its own process (bot/lean.py)
     parser = argparse.ArgumentParser(prog="lwiw", description="LWIW-Assistent")
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="spaCy pipeline, generated files, model")

@@ -76,7 +76,7 @@ def secret_from_env() -> str:
     value = os.environ.get(SECRET_ENV, "")
     if not value:
         raise MissingSecret(f"{SECRET_ENV} is not set: start the servers with `lwiw run`, "
-                            "`python -m bot.cluster serve` or bot.services")
+                            "the systemd units (deploy/systemd/) or bot.services")
     return _check(value, SECRET_ENV)
 
 

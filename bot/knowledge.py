@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.catalogue import Text2
-from bot.settings import DATA_DIR
+from bot.settings import DATA_DIR, get_settings
 
 KNOWLEDGE_DIR = DATA_DIR / "knowledge"
 RETIRED_OFFICES_FILE = KNOWLEDGE_DIR / "retired_offices.yml"
@@ -117,7 +117,19 @@ def current_text(entry_id: str, easy: bool, today: date | None = None) -> str | 
     item = entry(entry_id)
     if not item.is_current(today or date.today()):
         return None
-    return item.text.get(easy)
+    return with_settings(item.text.get(easy))
+
+
+# values of this deployment that a knowledge text may name: the text says what the service
+# does, the setting says how long (LWIW_RETENTION_DAYS)
+SETTING_PLACEHOLDERS = {"{retention_days}": lambda: str(get_settings().retention_days)}
+
+
+def with_settings(text: str) -> str:
+    for placeholder, value in SETTING_PLACEHOLDERS.items():
+        if placeholder in text:
+            text = text.replace(placeholder, value())
+    return text
 
 
 # --- offices that no longer exist as named ---------------------------------------------

@@ -131,7 +131,28 @@ def _guarded_configure_app(original: Any) -> Any:
     return configure_app
 
 
+# the Rasa version the patches below were written and tested for (requirements.lock)
+PATCHED_FOR = "3.6.21"
+
+
+class UnexpectedRasaVersion(RuntimeError):
+    """The patches replace private Rasa methods: on another version they may be wrong."""
+
+
+def check_version(version: str | None = None) -> None:
+    """Fails loudly on a Rasa version the patches were not written for."""
+    if version is None:
+        from rasa import __version__ as version
+    if version != PATCHED_FOR:
+        raise UnexpectedRasaVersion(
+            f"bot/rasa_server.py patches Rasa {PATCHED_FOR}, but Rasa {version} is installed: "
+            "check each patch against the new Rasa (RemoteAction._validate_action_result, "
+            "MessageProcessor._run_action, rasa.core.run.configure_app, "
+            "Event.resolve_by_type), then update PATCHED_FOR")
+
+
 def install() -> None:
+    check_version()
     from rasa.core import run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor

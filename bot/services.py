@@ -147,7 +147,7 @@ def start_web(settings: Settings, log: Path | None = None, workers: int = 1) -> 
     env = _env(settings)
     env["LWIW_RASA_URL"] = settings.rasa_url
     return _popen(
-        [sys.executable, "-m", "uvicorn", "bot.web.app:create_app", "--factory",
+        [sys.executable, "-m", "uvicorn", "bot.web.serve:create_app", "--factory",
          "--host", settings.web_host, "--port", str(settings.web_port),
          "--workers", str(workers), "--no-server-header",
          # the client address comes from X-Forwarded-For of LWIW_TRUSTED_PROXIES only

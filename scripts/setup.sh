@@ -8,11 +8,12 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- Debian packages: WeasyPrint's libraries and fonts, chromium for the browser tests,
 #     poppler for PDF pictures, nodejs/npm for axe-core, PostgreSQL, Redis and nginx for the
-#     scaled set-up (bot/cluster.py runs them as throwaway instances, not as system services),
-#     faketime for `make test`'s second run of the date-dependent tests, a year ahead.
+#     local cluster (tests/support/cluster.py runs them as throwaway instances, not as system
+#     services), faketime for `make test`'s second run of the date-dependent tests, a year
+#     ahead, systemd for `systemd-analyze verify` of deploy/systemd/ (no systemd needs to run).
 DEB_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
               fonts-liberation fonts-noto-color-emoji chromium poppler-utils postgresql redis-server
-              nginx faketime)
+              nginx faketime systemd)
 # node may come from another source (e.g. nodesource, which bundles npm); only add Debian's
 # packages when there is no npm at all
 command -v npm >/dev/null 2>&1 || DEB_PACKAGES+=(nodejs npm)

@@ -174,3 +174,14 @@ class Chat:
 @pytest.fixture()
 def chat(assistant: Assistant) -> Chat:
     return Chat(assistant.rasa_url)
+
+
+# fixtures that need the trained model or start real servers: their tests are `slow`, so
+# that `make test-fast` (-m "not slow") never waits for training or a Rasa start
+SLOW_FIXTURES = {"assistant", "model_path", "chat", "cluster"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

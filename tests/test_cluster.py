@@ -1,9 +1,9 @@
 """Issue 7: the scaled set-up for real, on loopback — PostgreSQL (tracker store and our
 tables, migrated on start), Redis lock store, two Rasa servers behind nginx, one action
-server, the web app with two workers (bot/cluster.py) — under load through the web app's
-HTTP API, with a Rasa server killed (SIGKILL) and the action server killed and restarted
-while the load runs (bench/cluster_load.py). The full benchmark: README, "Production and
-scaling".
+server, the web app with two workers (the local cluster of tests/support/cluster.py) —
+under load through the web app's HTTP API, with a Rasa server killed (SIGKILL) and the
+action server killed and restarted while the load runs (bench/cluster_load.py). The full
+benchmark: README, "Production and scaling".
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.cluster_load import MESSAGES_PER_CONVERSATION, _sigterm_as_exit, run_setup
-from bot.cluster import missing_packages
+from tests.support.cluster import missing_packages
 from tests.web_helpers import artifact
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ CONCURRENCY = 15
 
 @pytest.fixture(scope="module")
 def fault_run(model_path: Path) -> dict:
-    if missing_packages() and os.geteuid() != 0:
+    if missing_packages():
         pytest.fail(f"missing Debian packages {missing_packages()} (scripts/setup.sh)")
     # starts the cluster in a temp dir, runs the load with the faults, checks PostgreSQL,
     # and stops every process and removes the dir, also when something fails

@@ -116,6 +116,7 @@ def test_pdf_has_every_section_in_order_and_the_verbatim_words(exported):
     for _, answer in ANSWERS:
         assert f"„{folded(answer)}“" in text, answer
     assert "Mir droht die Zwangsräumung" in text
+    assert "Art des Bedarfs: Wohnung" in text   # the kind of the urgent need
     assert "Barmbek-Nord (Hamburg-Nord)" in text and "21.11.2026" in text
     assert "Einwilligung in die Speicherung erteilt am 21.11.2026" in text
 

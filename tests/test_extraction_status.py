@@ -62,6 +62,18 @@ def test_other_peoples_doing_is_no_ability_of_the_person():
     assert kinds("Mein Sohn hilft mir mit den Briefen vom Amt.") == []
 
 
+def test_no_longer_needing_help_or_an_aid_is_no_limitation():
+    assert kinds("Hilfe beim Duschen brauche ich nicht mehr, das geht wieder allein.") == [
+        ("ability", "Hilfe beim Duschen brauche ich nicht mehr, das geht wieder allein")]
+    # "Den brauche ich nicht mehr" speaks of the aid (its item says it), not of an ability
+    assert kinds("Früher hatte ich einen Rollator. Den brauche ich nicht mehr.") == []
+
+
+def test_a_clause_cut_at_damit_keeps_its_limitation():
+    assert kinds("Früher ging es ohne Rollator, jetzt komme ich damit kaum noch raus.") == [
+        ("limitation", "jetzt komme ich damit kaum noch raus")]
+
+
 def test_a_past_ability_and_a_wish_are_not_abilities():
     assert kinds("Früher habe ich viel gestrickt.") == []
     assert kinds("Ich möchte wieder Rad fahren können.") == []
@@ -81,6 +93,7 @@ def test_a_past_ability_and_a_wish_are_not_abilities():
     ("Die Lupe benutze ich nicht mehr.", "used_before"),
     ("Einen Rollator brauche ich seit der Reha nicht mehr.", "used_before"),
     ("Die Brille liegt nur noch im Schrank, die trage ich nicht mehr.", "used_before"),
+    ("Früher ging es ohne Rollator, jetzt komme ich damit kaum noch raus.", "used"),
 ])
 def test_aid_status(text, status):
     aids = found(text, "self").aids
@@ -217,3 +230,82 @@ def test_a_wished_help_keeps_its_when():
         ("wished", "ab Januar", "2027-01-01")]
     goal = found("Wenn ich 18 bin, will ich in eine WG ziehen.", "living").statements[0]
     assert (goal.kind, goal.start, goal.start_date) == ("goal", "Wenn ich 18 bin", None)
+
+
+# --- rules from the second gold set's development part (other writers), in our own words --
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lisa kann sich anziehen, wenn man sie erinnert.",
+     [("limitation", "Lisa kann sich anziehen, wenn man sie erinnert")]),
+    ("Neue Wege allein: unmöglich ohne Begleitung.",
+     [("limitation", "Neue Wege allein: unmöglich ohne Begleitung")]),
+    ("Schwere Taschen tragen, da brauch ich wen.",
+     [("limitation", "Schwere Taschen tragen, da brauch ich wen")]),
+])
+def test_needing_someone_is_a_limitation(text, expected):
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Ein Rollstuhl für längere Wege wäre nötig, ich habe keinen.", "wished"),
+    ("Den Treppenlift haben wir beim Vermieter angefragt.", "wished"),
+    ("Mein Hörgerät brauche ich neu, das alte pfeift.", "wished"),
+])
+def test_aids_asked_for_or_needed_new_are_wished(text, status):
+    assert [a.status for a in found(text, "self").aids] == [status]
+
+
+@pytest.mark.parametrize(("text", "place", "status"), [
+    ("Den Stadtpark vermisse ich sehr.", "Stadtpark", "used_before"),
+    ("Die Bücherhalle fehlt mir, seit ich umgezogen bin.", "Bücherhalle", "used_before"),
+    ("Der Wochenmarkt ist schwierig wegen dem Kopfsteinpflaster.", "Wochenmarkt", "barrier"),
+    ("Ins Fitnessstudio würde ich gern, aber zu teuer.", "Fitnessstudio", "barrier"),
+    ("Den Seniorentreff habe ich eingestellt.", "Seniorentreff", "used_before"),
+])
+def test_place_status_from_other_writers(text, place, status):
+    places = found(text, "neighbourhood").places
+    assert [(p.words, p.status) for p in places] == [(place, status)]
+
+
+def test_dictated_punctuation_separates_sentences_and_keeps_positions():
+    text = ("in den chor geh ich noch hin punkt den park vermisse ich sehr punkt "
+            "die bücherhalle ist zu laut")
+    places = {p.words.lower(): p.status for p in found(text, "neighbourhood").places}
+    assert places == {"chor": "uses", "park": "used_before", "bücherhalle": "barrier"}
+    for place in found(text, "neighbourhood").places:
+        start, end = place.span
+        assert place.text == text[start:end]      # the person's words, unchanged
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Wohngruppe mit Betreuern, Tagesstätte. Einen rechtlichen Betreuer hab ich auch.",
+     {"received"}),
+    ("Mein Arzt sagt, ich brauche eine Therapie.", {"received", "wished"}),
+    ("Er braucht eine Schulbegleitung, die Schule sagt, ohne geht es nicht.", {"wished"}),
+])
+def test_help_without_words_of_its_own_follows_the_answer(text, status):
+    assert {h.status for h in found(text, "professional").professional} == status
+
+
+@pytest.mark.parametrize(("text", "move_to"), [
+    ("Noch geht es. In fünf Jahren ziehen wir dann in eine Wohnung in Rissen.", "Rissen"),
+    ("Wir suchen eine Wohnung ohne Stufen, am liebsten in Lohbrügge.", "Lohbrügge"),
+    ("Nächsten Sommer würde ich gern in eine WG in Eimsbüttel ziehen.", "Eimsbüttel"),
+])
+def test_a_move_is_a_goal_and_never_the_home(text, move_to):
+    result = found(text, "living")
+    assert result.residence is None
+    assert result.move_to is not None and result.move_to.quarter == move_to
+
+
+def test_staying_is_the_home():
+    result = found("Ich möchte gern weiter in meiner Wohnung in Langenhorn wohnen bleiben.",
+                   "living")
+    assert result.residence is not None and result.residence.quarter == "Langenhorn"
+    assert result.move_to is None
+
+
+def test_a_name_set_off_by_commas_names_the_person():
+    people = found("Seit Kurzem hab ich einen Freund, Tim. Und meine Schwester, die hilft mir.",
+                   "people").people
+    assert [p.who for p in people] == ["Tim", "Schwester"]

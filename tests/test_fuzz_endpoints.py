@@ -438,7 +438,7 @@ def path_value(name: str) -> st.SearchStrategy[str]:
     if name == "cid":
         return st.one_of(st.just(CONSENTED), st.just(NEW_CID), MARKED,
                          st.sampled_from(NASTY), st.just("web-" + "a" * 300))
-    if name == "account_id":
+    if name in ("account_id", "request_id"):
         return st.one_of(st.integers(-2**70, 2**70).map(str), MARKED)
     if name == "path":
         return st.one_of(st.sampled_from(
@@ -718,8 +718,8 @@ def test_every_route_is_enumerated_from_the_app(world):
     assert {"/", "/einwilligung", "/api/message", "/meine-daten/export.{fmt}",
             "/static/{path}", "/staff/gespraech/{cid}"} <= paths
     assert len(world.endpoints) >= 30
-    assert {"cid", "account_id", "fmt", "path"} <= {p for e in world.endpoints
-                                                    for p in e.params}
+    assert {"cid", "account_id", "request_id", "fmt", "path"} <= {
+        p for e in world.endpoints for p in e.params}
 
 
 SWEEP_BODIES = [
@@ -757,7 +757,8 @@ def sweep_steps(endpoint: Endpoint) -> Iterator[Step]:
         for values, body, cookies in SWEEP:
             cid, fmt, number, path = SWEEP_VALUES[values]
             params = tuple((name, {"cid": cid, "fmt": fmt, "account_id": number,
-                                   "path": path}[name]) for name in endpoint.params)
+                                   "request_id": number, "path": path}[name])
+                           for name in endpoint.params)
             yield Step(endpoint, method, params, keep_slashes=False,
                        query=(("q", MARK), ("format", "json"), ("weiter", "//x")),
                        body=SWEEP_BODIES[body], headers=(), csrf_header=True,

@@ -63,13 +63,13 @@ def test_production_requires_the_secret(monkeypatch, tmp_path):
     assert not (tmp_path / "internal_secret").exists()
 
 
-def test_serve_refuses_to_start_the_production_set_up_without_it(monkeypatch):
-    from bot.cluster import ServeConfig
+def test_the_host_refuses_to_start_the_production_set_up_without_it(monkeypatch):
+    from bot.host import HostConfig
 
     monkeypatch.delenv("LWIW_INTERNAL_SECRET", raising=False)
     monkeypatch.setenv("LWIW_DATABASE_URL", "postgresql+psycopg2://lwiw:pw@127.0.0.1:1/lwiw")
     with pytest.raises(MissingSecret):
-        ServeConfig.from_env()
+        HostConfig.from_env()
 
 
 def test_comparison_needs_the_exact_secret():

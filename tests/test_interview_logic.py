@@ -238,3 +238,31 @@ def test_words_removed_after_go_back_may_be_given_again(store):
     turn = interview.handle_value(store, "s", "self", "kochen", "first", True)
     assert turn.replies[0].response == "utter_answer_noted"
     assert [a.text for a in store.active_answers("s")] == ["kochen"]
+
+
+def test_words_that_give_two_items_are_read_back_once_and_decided_together(store):
+    """Two helps in one clause, a Pflegedienst that is both help received and a person of
+    the network, "ich kann gut zuhören" asked about being there for others: the person is
+    asked once, and the answer decides every item made of those words."""
+    store.record_consent("t", True)
+    store.add_answer("t", "professional", "Ich bekomme ambulante Hilfe und einen "
+                                          "Pflegedienst, hätte aber gern noch eine Haushaltshilfe.")
+    store.add_answer("t", "contribution", "Ich kann gut zuhören, das sagen alle.")
+    pending = summary.pending_items(store, "t")
+    sentences = [item.sentence() for item in pending]
+    assert len(sentences) == len(set(sentences)), sentences
+    linked = {key for item in pending for key in item.linked}
+    assert any(key.startswith("social:") for key in linked)       # Pflegedienst, network
+    assert any(key.startswith("personal_v2:") for key in linked)  # zuhören, an ability
+    everything = {key for item in pending for key in item.keys}
+    for item in pending:
+        summary.decide(store, "t", item.key, "confirm")
+    decisions = store.item_decisions("t")
+    assert everything <= set(decisions) and {decisions[k].status for k in everything} == {
+        "confirmed"}
+    assert summary.pending_items(store, "t") == []
+    # removing a read-back removes the items read with it
+    store.add_answer("t", "people", "Der Pflegedienst kommt morgens und abends.")
+    item = next(i for i in summary.pending_items(store, "t") if i.linked)
+    summary.decide(store, "t", item.key, "remove")
+    assert {store.item_decisions("t")[k].status for k in item.keys} == {"removed"}

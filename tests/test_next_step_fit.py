@@ -56,6 +56,13 @@ PEOPLE = [
            [("self", "Mit dem Rollator gehe ich allein einkaufen, aber die Treppe zur S-Bahn "
                      "schaffe ich nicht.")],
            must=["mobilitaet"], must_not=["wege_ueben"]),
+    Person("wheelchair_not_needed",
+           [("self", "Den Rollstuhl brauche ich nicht mehr, ich laufe wieder. Nur lange "
+                     "Strecken sind noch nicht so gut.")],
+           must=["gesamtplankonferenz"], must_not=["mobilitaet"]),
+    Person("rollator_before_now_again",
+           [("self", "Früher ging es ohne Rollator, jetzt komme ich damit kaum noch raus.")],
+           must=["mobilitaet"], must_not=["wege_ueben"]),
     Person("rollator_fine",
            [("self", "Mit dem Rollator gehe ich noch allein zum Einkaufen, das schaffe ich.")],
            must=[], must_not=["mobilitaet", "hilfsmittel"]),

@@ -160,6 +160,9 @@ def version_1_document(profile: dict) -> dict:
     old = json.loads(re.sub(r'"(aid_v2|place_v2|personal_v2|help|home):',
                             lambda m: '"' + V1_PREFIX[m.group(1)] + ":", json.dumps(profile)))
     old["schema_version"] = "1"
+    old.pop("authorship", None)                  # who is writing came with issue 16
+    for answer in [*old["answers"], *old["will"]["own_words"]]:
+        answer.pop("voice", None)
     for key in ("quarter", "district"):
         if old["person"][key]:
             old["person"][key].pop("span", None)

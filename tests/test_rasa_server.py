@@ -70,3 +70,12 @@ def test_install_twice_wraps_the_lookup_once(installed):
     assert getattr(Event.resolve_by_type, "lwiw_cached", False)
     assert Event.resolve_by_type("slot") is SlotSet
     assert MessageProcessor._run_action.__wrapped__ is ORIGINAL_RUN_ACTION
+
+
+def test_the_patches_refuse_a_rasa_version_they_were_not_written_for():
+    import rasa
+
+    assert rasa.__version__ == rasa_server.PATCHED_FOR       # the locked version passes
+    rasa_server.check_version()
+    with pytest.raises(rasa_server.UnexpectedRasaVersion, match="3.7.0"):
+        rasa_server.check_version("3.7.0")

@@ -274,12 +274,14 @@ def test_only_button_payloads_reach_rasa_as_intents(db_url, recording_rasa):
         assert len(received) == len(TYPED)
         assert [m for m in received if rasa_reads_intent(m)] == []
         # the buttons of the bot's answers and the page's pause button: as payloads
-        for payload in ("/pause", "/affirm", "/confirm_delete", "/remove_item"):
+        # ("/delete_data": the button after the data FAQ on withdrawing consent, which only
+        # asks whether to delete)
+        for payload in ("/pause", "/affirm", "/confirm_delete", "/delete_data", "/remove_item"):
             reply = client.post("/api/message", json={"payload": payload, "label": "x"},
                                 headers={"X-CSRF-Token": token})
             assert reply.status_code == 200 and received[-1] == payload
         # other intents of the domain are for what a person writes, never a payload
-        for payload in ("/crisis", "/delete_data", "/greet", "/resume", "/human_handoff",
+        for payload in ("/crisis", "/urgent_need", "/greet", "/resume", "/human_handoff",
                         "/easy_language_on", "/pause ", " /pause", "/pause{}"):
             reply = client.post("/api/message", json={"payload": payload},
                                 headers={"X-CSRF-Token": token})

@@ -303,8 +303,11 @@ def test_list_shows_only_conversations_with_consent_and_finds_them(db_url, app_c
         assert found.count('href="/staff/gespraech/web-') == 1, query
         assert f'href="/staff/gespraech/{expected}"' in found, query
     assert "Keine Treffer" in app_client.get("/staff/gespraeche", params={"q": "Bergedorf"}).text
+    store.record_urgent("web-a", "Der Vermieter will mich rauswerfen", ["housing", "money"])
     profile = app_client.get("/staff/gespraech/web-a").text
     assert "gültig, zuletzt vergeben oder benutzt am" in profile and "SONNE-BAUM" not in profile
+    # an urgent need says its kind
+    assert "<strong>Wohnung, Geld:</strong> „Der Vermieter will mich rauswerfen“" in profile
     # unknown or unconsented conversations have no pages
     for cid in ("web-none", "web-linked", "gibt-es-nicht"):
         assert app_client.get(f"/staff/gespraech/{cid}").status_code == 404

@@ -100,6 +100,7 @@ class World:
                 "SELECT id, active, failed_logins, locked_until FROM staff_accounts "
                 "ORDER BY id",
                 "SELECT id FROM staff_sessions ORDER BY id",
+                "SELECT id, done_at, done_by FROM callback_requests ORDER BY id",
             ))
 
 
@@ -179,6 +180,11 @@ def bot_answered(spoken: bool) -> Check:
     return check
 
 
+def callback_done(world: World, reply: httpx.Response, params: dict) -> None:
+    done = world.store.callback_request(params["request_id"])
+    assert done.done_at is not None and done.done_by.startswith("matrix-")
+
+
 def account_is(active: bool | None = None, unlocked: bool = False) -> Check:
     def check(world: World, reply: httpx.Response, params: dict) -> None:
         account = Accounts(world.url).get(params["account_id"])
@@ -240,6 +246,9 @@ EXPECTED: dict[tuple[str, str], Case] = {
     ("POST", "/api/chat/{cid}/language"): Case(STAFF, "api", 200,
                                                check=bot_answered(False),
                                                body=api_body({"easy": True})),
+    ("GET", "/rueckrufe"): Case(STAFF, "page", 200),
+    ("POST", "/rueckrufe/{request_id:int}/erledigt"): Case(
+        STAFF, "page", 303, body=form(), check=callback_done, location=r"/staff/rueckrufe$"),
     ("GET", "/protokoll"): Case(ADMIN, "page", 200),
     ("GET", "/konten"): Case(ADMIN, "page", 200),
     ("POST", "/konten"): Case(
@@ -279,11 +288,15 @@ def prepare(world: World, path: str) -> tuple[str, dict]:
             for _ in range(5):
                 accounts.authenticate(name, "falsch-falsch-falsch", address)
             assert accounts.get(params["account_id"]).locked_until is not None
+    if "{request_id:int}" in path:
+        params["request_id"] = world.store.add_callback_request(world.conversation(),
+                                                                "040 123 456", "vormittags")
     if path == "/gespraeche/fortsetzen":
         cid = world.conversation()
         params["code"] = world.store.issue_resume_code(cid)
     url = "/staff" + path.replace("{cid}", params.get("cid", "")).replace(
-        "{account_id:int}", str(params.get("account_id", "")))
+        "{account_id:int}", str(params.get("account_id", ""))).replace(
+        "{request_id:int}", str(params.get("request_id", "")))
     return url.rstrip("/") if path != "/" else "/staff/", params
 
 

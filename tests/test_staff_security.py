@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -44,7 +42,7 @@ from bot.web.staff import create_staff_app
 from bot.web.staff.auth import SALT
 from bot.web.texts import text
 from tests.conftest import FixedClock, free_port
-from tests.support.loopback import serving
+from tests.support.loopback import read_back_rasa_server, serving, uvicorn_serving
 from tests.test_staff_support import (
     STAFF_COOKIE,
     TOTP_SECRET,
@@ -254,6 +252,36 @@ def test_a_button_in_the_console_chat_is_audited_with_its_intent(console, store,
     assert reply.status_code == 200, reply.text
     entry = audit_rows(store, action="chat_message", conversation_id=cid)[-1]
     assert (entry["actor"], entry["detail"]) == ("anna", "Schaltfläche /affirm")
+
+
+@pytest.fixture()
+def read_back_rasa() -> Iterator[str]:
+    with read_back_rasa_server() as url:
+        yield url
+
+
+def test_clicking_through_the_read_back_in_the_console_chat_is_never_refused(
+        db_url, fixed_clock, read_back_rasa, store):
+    """Issue 13 in the co-counselling chat: clicks on the buttons the bot has just offered
+    count apart from typed messages, as in the person's own chat."""
+    config = WebConfig(rasa_url=read_back_rasa, database_url=db_url, secret_key=SECRET,
+                       messages_per_minute=3, button_clicks_per_minute=40)
+    app = Starlette(routes=[Mount("/staff", app=create_staff_app(config, clock=fixed_clock))])
+    Accounts(db_url).create("anna", "counsellor", PASSWORD)
+    cid = seed_conversation(store, "web-clicks", ANSWERS)
+    with TestClient(app) as client:
+        token = login(client, "anna", PASSWORD)
+        assert client.get(f"/staff/gespraech/{cid}/chat").status_code == 200
+        assert api(client, token, cid, "message", {"text": "nein"}).status_code == 200
+        clicks = [api(client, token, cid, "message",
+                      {"payload": "/affirm", "label": "Ja, stimmt"}).status_code
+                  for _ in range(25)]
+        assert clicks == [200] * 25
+        typed = [api(client, token, cid, "message", {"text": "passt"}).status_code
+                 for _ in range(3)]
+        assert typed[-1] == 429                       # typed messages keep their limit
+        # a payload the last reply did not offer counts as a message
+        assert api(client, token, cid, "message", {"payload": "/pause"}).status_code == 429
 
 
 def test_refused_chat_requests_are_not_forwarded_and_not_logged_as_access(
@@ -746,24 +774,8 @@ def test_migration_0005_adds_the_totp_columns_on_a_single_head(db_url):
 def served_console(db_url: str, fixed_clock: FixedClock) -> Iterator[str]:
     """The console (and its static files) under uvicorn on a loopback port, on the fixed
     clock that the codes are computed for."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(console_app(db_url, fixed_clock), host="127.0.0.1",
-                                           port=port, log_level="warning", ws="none",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        time.sleep(0.02)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with uvicorn_serving(console_app(db_url, fixed_clock)) as url:
+        yield url
 
 
 def check_axe(page, where: str) -> None:

@@ -4,12 +4,10 @@ web app, Rasa server and action server (`assistant` fixture), checked with axe-c
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text as sql
 
@@ -20,6 +18,7 @@ from bot.web.config import WebConfig, load_secret
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import text
 from tests.conftest import free_port
+from tests.support.loopback import uvicorn_serving
 from tests.web_helpers import (
     artifact,
     axe_violations,
@@ -456,18 +455,8 @@ def offline_web(tmp_path_factory) -> Iterator[str]:
     upgrade_to_head(db_url)
     config = WebConfig(rasa_url=f"http://127.0.0.1:{free_port()}", database_url=db_url,
                        secret_key="rOyI5Mf_Kj7EBdq39smlwJ-htsywm43EJkdTBSYz05U")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port,
-                                           ws="none", log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with uvicorn_serving(create_app(config), lifespan="auto") as url:
+        yield url
 
 
 def test_rasa_unreachable_keeps_the_text_and_offers_a_retry(offline_web, open_page):

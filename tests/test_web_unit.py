@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
-import json
 import re
 import socket
 import stat
@@ -14,7 +13,6 @@ import sys
 import threading
 import types
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -36,7 +34,7 @@ from bot.web.rasa import domain_intents, parse_reply
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import REGISTERS, load_texts, text
 from tests.conftest import free_port
-from tests.support.loopback import serving
+from tests.support.loopback import rasa_replying, read_back_rasa_server
 
 SECRET = "fmyuT0FdLGbVGXVqOXw7aJppWv-crwaKZ7scwaoa538"  # random: weak keys are refused
 CSP_PARTS = ("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'")
@@ -230,26 +228,7 @@ def test_rate_limit_per_conversation(db_url):
 
 @pytest.fixture()
 def read_back_rasa() -> Iterator[str]:
-    """A Rasa REST channel in the read-back: every reply asks about an item with the
-    read-back's buttons."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            self.rfile.read(int(self.headers.get("content-length", 0)))
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(json.dumps([{"recipient_id": "x", "text": "Stimmt das so?",
-                                          "buttons": [
-                {"title": "Ja, stimmt", "payload": "/affirm"},
-                {"title": "Ändern", "payload": "/deny"},
-                {"title": "Entfernen", "payload": "/remove_item"},
-                {"title": "Alles Weitere stimmt", "payload": "/confirm_all"}]}]).encode())
-
-        def log_message(self, *args) -> None:
-            pass
-
-    with serving(Handler) as url:
+    with read_back_rasa_server() as url:
         yield url
 
 
@@ -344,19 +323,7 @@ def test_slow_rasa_times_out_with_a_clear_message(db_url, silent_server):
 def replyless_rasa() -> Iterator[str]:
     """A Rasa REST channel that answers 200 with no messages — what Rasa does when an
     action fails (e.g. the action server is restarting)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            self.rfile.read(int(self.headers.get("content-length", 0)))
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(b"[]")
-
-        def log_message(self, *args) -> None:
-            pass
-
-    with serving(Handler) as url:
+    with rasa_replying([]) as url:
         yield url
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from bot import knowledge, urgent
 from bot.catalogue import QUESTION_IDS, load_questions
-from bot.dialogue import Turn, quote
+from bot.dialogue import Turn, authorship, quote
 from bot.dialogue.interview import FINAL_STATES, resume_slots
 from bot.easy_format import date_text
 from bot.resume_codes import date_de, find_code
@@ -47,8 +47,10 @@ def stage_after_resume(slots: dict, summary_done: bool) -> str:
 
 
 def reconsider_consent() -> Turn:
-    """The person said yes after having said no: ask for consent again."""
-    return Turn(slots={"consent": None, "stage": "new"})
+    """The person said yes after having said no: ask for consent again, and then what
+    onboarding asks after it (language, anything urgent), as the first time."""
+    return Turn(slots={"consent": None, "stage": "new", "urgent_check": None,
+                       "urgent_text": None})
 
 
 def record_consent(store: Store, sender_id: str, given: bool, easy: bool) -> Turn:
@@ -98,16 +100,31 @@ def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bo
     return turn.say("utter_urgent_later")
 
 
+# FAQ topics after which the person is offered to act at once (a button)
+FAQ_FOLLOW_UPS = {"daten_widerruf": "utter_offer_withdraw"}
+
+
 def faq(topic: str | None, easy: bool, today: date | None = None) -> Turn:
     if topic is None:
         return Turn().say("utter_default")
-    return Turn().say_text(knowledge_text(knowledge.faq_entry(topic).id, easy, today))
+    turn = Turn().say_text(knowledge_text(knowledge.faq_entry(topic).id, easy, today))
+    if topic in FAQ_FOLLOW_UPS:
+        turn.say(FAQ_FOLLOW_UPS[topic])
+    return turn
 
 
-def human_handoff(easy: bool, today: date | None = None) -> Turn:
-    return Turn().say("utter_human_handoff").say_text(
-        knowledge_text(knowledge.faq_entry("eutb").id, easy, today)
-    )
+# neutral places where a person answers (issue 16, point 2b): the EUTB directory and the
+# Hamburg administration's service number
+HUMAN_CONTACTS = ("eutb.finden", "hamburg_zugang.servicestelle")
+
+
+def human_handoff(easy: bool, consent: bool | None = None, today: date | None = None) -> Turn:
+    """A way to a person: with consent a callback request (button), and the neutral
+    contacts to reach oneself."""
+    turn = Turn().say("utter_human_handoff" if consent else "utter_human_handoff_no_consent")
+    for entry_id in HUMAN_CONTACTS:
+        turn.say_text(knowledge_text(entry_id, easy, today))
+    return turn
 
 
 OWN_RESUME = "/resume"   # the bare intent: continue this sender's own conversation
@@ -204,6 +221,9 @@ def _continue(store: Store, canonical: str, code: str | None = None) -> Turn:
     }
     if code is not None:
         slots["resume_code"] = code
+    # who is writing was asked before: the onboarding does not ask it again
+    slots.update({"authorship": store.authorship(canonical).mode,
+                  "authorship_detail": authorship.DETAIL_DONE})
     slots.update(resume_slots(store, canonical))
     slots["stage"] = stage_after_resume(slots, summary_done)
     return Turn(slots=slots)
@@ -223,12 +243,27 @@ def show_profile(store: Store, sender_id: str, consent: bool | None, easy: bool)
         kinds = urgent_kinds([c for c in (need.categories or "").split(",") if c], easy)
         blocks.append(f"{label('urgent_heading', easy, kinds=kinds)}\n"
                       f"{bullet}„{quote(need.text)}“")
+    writing = store.authorship(sender_id)
     for item in load_questions():
         own = [a for a in answers if a.question_id == item.id]
         if own:
-            lines = "\n".join(f"{bullet}„{quote(a.text)}“" for a in own)
-            blocks.append(f"{item.title.get(easy)}:\n{lines}")
+            blocks.append(f"{item.title.get(easy)}:\n{_answer_lines(own, writing, easy)}")
     return Turn().say("utter_profile_intro").say_text("\n\n".join(blocks))
+
+
+def _answer_lines(answers: list, writing, easy: bool) -> str:
+    """The answers to one question as bullet lines; when someone writes for the person,
+    the person's own words first, each group under whose words they are."""
+    bullet = label("bullet", easy)
+    if writing.mode != authorship.ON_BEHALF:
+        return "\n".join(f"{bullet}„{quote(a.text)}“" for a in answers)
+    parts = []
+    for voice in ("person", "writer"):
+        said = [a for a in answers if a.voice == voice]
+        if said:
+            lines = "\n".join(f"{bullet}„{quote(a.text)}“" for a in said)
+            parts.append(f"{authorship.voice_label(writing, voice, easy)}:\n{lines}")
+    return "\n".join(parts)
 
 
 def request_delete(store: Store, sender_id: str, consent: bool | None) -> Turn:

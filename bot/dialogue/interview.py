@@ -10,13 +10,19 @@ mehr?"), ``what_else``, ``again`` (a skipped question offered once more before t
 read-back), ``back:<answer id>`` ("zurück" showed that answer: keep, change or remove?) and
 ``fix:<answer id>`` (the new words for that answer are awaited). Nothing the person said is
 deleted unless they choose it (issue 13).
+
+Who is writing (issue 16, bot/dialogue/authorship.py): when someone writes for the person,
+the questions name the person, the answers are the writer's (`voice` writer), and after
+the first answer to each question ``person`` asks once "Was sagt … selbst dazu?" (the
+person's own words are stored apart, `voice` person). ``authorship_check`` waits for the
+answer to "Schreiben Sie für eine andere Person?" after a hint in an answer.
 """
 
 from __future__ import annotations
 
 from bot.catalogue import QUESTION_IDS, previous_question, question_payload
-from bot.dialogue import Incoming, Reply, Turn, quote, words
-from bot.storage.repository import AnswerView, Store
+from bot.dialogue import Incoming, Reply, Turn, authorship, quote, words
+from bot.storage.repository import AnswerView, AuthorshipView, Store
 
 MORE = "__more__"
 DONE = "__done__"
@@ -33,6 +39,9 @@ ASK_WHAT_ELSE = "what_else"
 ASK_AGAIN = "again"
 BACK_MENU = "back"
 FIX = "fix"
+PERSON = "person"                   # "Was sagt … selbst dazu?" waits for its answer
+AUTHORSHIP_CHECK = "authorship_check"   # "Schreiben Sie für eine andere Person?"
+AUTHORSHIP_DETAIL = "authorship_detail"  # "Für wen schreiben Sie …?" / "Wer unterstützt Sie?"
 
 BACK_BUTTONS = "utter_go_back_menu"
 
@@ -64,39 +73,73 @@ def ask(question_id: str, ask_mode: str | None, store: Store | None = None,
         if answer is not None:
             name = BACK_BUTTONS if mode == BACK_MENU else "utter_ask_answer_correction"
             return Turn().say(name, answer=quote(answer.text))
+    writing = store.authorship(sender_id) if store is not None and sender_id else None
+    about = writing is not None and writing.mode == authorship.ON_BEHALF
+    person = authorship.person_name(writing)
+    if mode == PERSON and about:
+        return Turn().say("utter_ask_person_words", name=person,
+                          Name=authorship.capitalized(person))
+    if mode == AUTHORSHIP_CHECK:
+        return Turn().say("utter_authorship_check")
+    if mode == AUTHORSHIP_DETAIL and writing is not None:
+        return Turn().say("utter_ask_authorship_detail_support"
+                          if writing.mode == authorship.WITH_SUPPORT
+                          else "utter_ask_authorship_detail_for")
     turn = Turn()
-    if mode == ASK_MORE:
-        name = f"utter_more_{question_id}"
+    if writing is not None and not writing.chosen and mode in (None, ASK_FIRST) \
+            and question_id == QUESTION_IDS[0] and not store.active_answers(sender_id):
+        # who writes, asked with buttons right before the first question (module
+        # docstring of bot/dialogue/authorship.py)
+        turn.say("utter_offer_authorship")
+    variables: dict = {"name": person} if about else {}
+    suffix = "_about" if about else ""
+    if mode in (ASK_MORE, PERSON):
+        name = f"utter_more_{question_id}{suffix}"
     elif mode == ASK_WHAT_ELSE:
         name = "utter_what_else"
     else:
         if mode == ASK_AGAIN:
             turn.say("utter_offer_skipped")
-        name = f"utter_question_{question_id}"
-    turn.replies.append(Reply(response=name, custom=question_payload(question_id)))
+        name = f"utter_question_{question_id}{suffix}"
+    turn.replies.append(Reply(response=name, variables=variables,
+                              custom=question_payload(question_id)))
     return turn
 
 
 def handle_value(store: Store, sender_id: str, question_id: str, value: str,
                  ask_mode: str | None, consent: bool, message: Incoming | None = None,
                  easy: bool = False, states: dict | None = None,
-                 reoffered: list | None = None) -> Turn:
+                 reoffered: list | None = None, person_asked: list | None = None,
+                 cue: dict | None = None) -> Turn:
     """What a value of the question's slot does. `message`: the person's message as the
     NLU saw it; `states`: the answer slots of all questions (to offer a skipped question
-    once more at the end); `reoffered`: the questions already offered once more."""
+    once more at the end); `reoffered`: the questions already offered once more;
+    `person_asked`: the questions after which "Was sagt … selbst dazu?" was asked;
+    `cue`: who writes, as read from an answer, while the check question waits."""
     slot = f"answer_{question_id}"
     if value in FINAL_STATES:
         return Turn(slots={slot: value})
     message = message or Incoming(text=value if value not in MARKERS else "")
     mode, answer_id = _mode(ask_mode)
     answers = store.active_answers(sender_id, question_id) if consent else []
+    writing = _Writing(store.authorship(sender_id) if consent else AuthorshipView(),
+                       list(person_asked or []))
+    if mode == PERSON:
+        return _person_words(store, sender_id, question_id, value, message, consent,
+                             writing)
+    if mode == AUTHORSHIP_CHECK:
+        return _authorship_check(store, sender_id, question_id, value, message, consent,
+                                 answers, cue, easy, writing)
+    if mode == AUTHORSHIP_DETAIL:
+        return _authorship_detail(store, sender_id, question_id, value, message, consent,
+                                  answers, writing)
     if mode == BACK_MENU and answer_id:
         return _back_choice(store, sender_id, question_id, value, message, answer_id, answers,
-                            easy)
+                            easy, writing)
     if mode == FIX and answer_id:
         return _fix(store, sender_id, question_id, value, message, answer_id, answers)
     if value == DONT_KNOW:
-        return _dont_know(store, sender_id, question_id, message, consent, easy)
+        return _dont_know(store, sender_id, question_id, message, consent, easy, writing)
     if value == MORE:
         return Turn(slots={slot: None, "ask_mode": ASK_WHAT_ELSE})
     finish = _Finish(store, sender_id, question_id, consent, states, reoffered)
@@ -106,30 +149,167 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
         return finish("answered" if answers else "skipped")
     if value in (BACK, REMOVE):
         return _go_back(store, sender_id, question_id, answers, consent)
-    return _free_text(store, sender_id, question_id, value, message, consent, easy)
+    return _free_text(store, sender_id, question_id, value, message, consent, easy, writing)
 
 
-def _free_text(store: Store, sender_id: str, question_id: str, text: str,
-               message: Incoming, consent: bool, easy: bool) -> Turn:
+class _Writing:
+    """Who writes, for this turn: the stored authorship and the questions after which the
+    person's own words were already asked for."""
+
+    def __init__(self, view: AuthorshipView, person_asked: list[str]) -> None:
+        self.view, self.person_asked = view, person_asked
+
+    @property
+    def on_behalf(self) -> bool:
+        return self.view.mode == authorship.ON_BEHALF
+
+    @property
+    def voice(self) -> str:
+        return "writer" if self.on_behalf else "person"
+
+    @property
+    def name(self) -> str:
+        return authorship.person_name(self.view)
+
+
+def _person_words(store: Store, sender_id: str, question_id: str, value: str,
+                  message: Incoming, consent: bool, writing: _Writing) -> Turn:
+    """The reply to "Was sagt … selbst dazu?": the person's own words, stored apart
+    (`voice` person), or a button ("… ist nicht dabei", "Überspringen"); then the
+    question goes on with "Gibt es noch mehr?"."""
     from bot.dialogue import mixed
 
     slot = f"answer_{question_id}"
+    goes_on = {slot: None, "ask_mode": ASK_MORE}
+    if message.intent in mixed.DELETE_INTENTS and words.asks_to_delete_all(message.text):
+        return Turn(reject=True)
+    text = (message.text or "").strip()
+    if value in MARKERS or not words.is_typed(text) or words.is_non_answer(text):
+        return Turn(slots=goes_on).say("utter_person_absent")
+    if consent:
+        store.add_answer_once(sender_id, question_id, text, voice="person")
+    return Turn(slots=goes_on).say("utter_person_words_noted", name=writing.name,
+                                   answer=quote(text))
+
+
+def _authorship_check(store: Store, sender_id: str, question_id: str, value: str,
+                      message: Incoming, consent: bool, answers: list, cue: dict | None,
+                      easy: bool, writing: _Writing) -> Turn:
+    """The reply to "Schreiben Sie für eine andere Person?": a yes switches to writing
+    for the person (the answers so far are the writer's), a no keeps everything; other
+    words are an answer to the open question."""
+    slot = f"answer_{question_id}"
+    typed = words.choice(message.text) if message.text else None
+    yes = value == MORE or typed == words.CONFIRM
+    no = value in (DONE, SKIP) or typed in (words.CHANGE, words.KEEP, words.SKIP)
+    resume = {slot: None, "ask_mode": _resume_mode(answers), "authorship_cue": None}
+    if yes:
+        cue = cue or {}
+        if consent:
+            store.set_authorship(sender_id, authorship.ON_BEHALF,
+                                 relation=cue.get("relation"), name=cue.get("name"),
+                                 words=cue.get("words"), asked=True)
+            store.set_answers_voice(sender_id, "writer")
+        if not cue.get("name"):
+            # no name in the words: "Für wen schreiben Sie …?" first
+            resume["ask_mode"] = AUTHORSHIP_DETAIL
+            return Turn(slots=resume)
+        return Turn(slots=resume).say("utter_authorship_switched", name=cue["name"])
+    if no or value in MARKERS:
+        return Turn(slots=resume).say("utter_authorship_kept")
+    turn = _free_text(store, sender_id, question_id, value, message, consent, easy, writing)
+    turn.slots.setdefault("authorship_cue", None)
+    return turn
+
+
+def _authorship_detail(store: Store, sender_id: str, question_id: str, value: str,
+                       message: Incoming, consent: bool, answers: list,
+                       writing: _Writing) -> Turn:
+    """The reply to "Für wen schreiben Sie …?" or "Wer unterstützt Sie?" asked in the
+    interview; then the open question is asked (about the person, when someone writes
+    for them)."""
+    from bot.dialogue import mixed
+
+    if message.intent in mixed.DELETE_INTENTS and words.asks_to_delete_all(message.text):
+        return Turn(reject=True)
+    said = message.text if value in MARKERS else value
+    turn = authorship.detail(store, sender_id, writing.view.mode, said,
+                             Incoming(said, message.intent), consent)
+    if turn.reject:
+        return Turn(reject=True)       # a request of its own: the rules answer, then ask
+    turn.slots.pop("authorship_detail", None)
+    turn.slots.update({f"answer_{question_id}": None, "ask_mode": _resume_mode(answers)})
+    return turn
+
+
+def _chosen(store: Store, sender_id: str, question_id: str, mode: str,
+            answers: list) -> Turn:
+    """A button (or its words) said who writes during the interview: for someone else or
+    with support, ask for whom or who supports; then the open question again."""
+    store.set_authorship(sender_id, mode, asked=True)
+    if mode != authorship.SELF and answers:
+        store.set_answers_voice(sender_id, "writer" if mode == authorship.ON_BEHALF
+                                else "person")
+    slots = {f"answer_{question_id}": None,
+             "ask_mode": _resume_mode(answers) if mode == authorship.SELF
+             else AUTHORSHIP_DETAIL}
+    return Turn(slots=slots)
+
+
+def _typed_choice(store: Store, sender_id: str, question_id: str, text: str) -> Turn:
+    """ "Ich schreibe für meinen Sohn Emil" before any answer: someone writes for the
+    person; without a name, "Für wen schreiben Sie …?" follows."""
+    said = authorship.read_detail(text)
+    store.set_authorship(sender_id, authorship.ON_BEHALF, relation=said.relation,
+                         name=said.name, words=" ".join(text.split()), asked=True)
+    if said.name is None:
+        return Turn(slots={f"answer_{question_id}": None, "ask_mode": AUTHORSHIP_DETAIL})
+    return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_FIRST}).then(
+        authorship.on_behalf_noted(said))
+
+
+def _free_text(store: Store, sender_id: str, question_id: str, text: str,
+               message: Incoming, consent: bool, easy: bool,
+               writing: _Writing | None = None) -> Turn:
+    from bot.dialogue import mixed
+
+    writing = writing or _Writing(AuthorshipView(), [])
+    slot = f"answer_{question_id}"
     if message.intent in mixed.DELETE_INTENTS:
         return Turn(reject=True)           # "alle meine Daten löschen": the rules ask
+    chosen = authorship.button_choice(text, message.intent) if consent else None
+    if chosen is not None:
+        # who writes (the buttons before the first question, or their words)
+        return _chosen(store, sender_id, question_id, chosen,
+                       store.active_answers(sender_id, question_id))
+    if text.startswith("/"):
+        # a button of an earlier message ("Doch mitmachen"), never an answer
+        reply = "utter_consent_already" if message.intent == "give_consent" else "utter_default"
+        return Turn(slots={slot: None}).say(reply)
+    if words.is_non_answer(text):
+        # "?" or "k.a." is no question about a topic, whatever the NLU made of it
+        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
     if message.intent in (*mixed.QUESTION_INTENTS, *mixed.GREETING_INTENTS):
         part = mixed.answer_part(message)
         if part is None:
             return Turn(reject=True)       # a plain question or greeting: the rules answer
-        return _answer(store, sender_id, question_id, part, consent).then(
+        return _answer(store, sender_id, question_id, part, consent, writing).then(
             mixed.other_part(message, easy))
-    if words.is_non_answer(text):
-        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
+    if consent and not writing.view.chosen and authorship.answer_beside_cue(text) is None \
+            and authorship.cue(text) is not None and not store.active_answers(sender_id):
+        # the typed answer to "Wer schreibt hier?" before the first question: taken as
+        # the button would be, with the relation and name it gives
+        return _typed_choice(store, sender_id, question_id, text)
+    hint = authorship.cue(text) if consent and not writing.on_behalf \
+        and not writing.view.asked else None
+    if hint is not None:
+        return _hint(store, sender_id, question_id, text, hint, writing)
     # "Hallo! Ich möchte …": the greeting is no part of the answer; otherwise every
     # character is kept as written
     said = words.strip_greeting(text)
     if said == text.strip() or not words.content_words(said):
         said = text
-    turn = _answer(store, sender_id, question_id, said, consent)
+    turn = _answer(store, sender_id, question_id, said, consent, writing)
     if words.says_dont_know(text):
         turn.say(f"utter_examples_{question_id}")
     if message.intent is not None:
@@ -140,8 +320,25 @@ def _free_text(store: Store, sender_id: str, question_id: str, text: str,
     return turn
 
 
+def _hint(store: Store, sender_id: str, question_id: str, text: str,
+          hint: authorship.Detail, writing: _Writing) -> Turn:
+    """An answer says someone else writes ("ich schreibe für meinen Sohn"): what else it
+    says is stored, and "Schreiben Sie für eine andere Person?" is asked, once."""
+    view = writing.view
+    store.set_authorship(sender_id, view.mode, relation=view.relation, name=view.name,
+                         words=view.words, asked=True)
+    turn = Turn()
+    answer = authorship.answer_beside_cue(text)
+    if answer is not None:
+        turn = _answer(store, sender_id, question_id, answer, True, writing)
+    turn.slots.update({f"answer_{question_id}": None, "ask_mode": AUTHORSHIP_CHECK,
+                       "authorship_cue": {"relation": hint.relation, "name": hint.name,
+                                          "words": " ".join(text.split())[:300]}})
+    return turn
+
+
 def _dont_know(store: Store, sender_id: str, question_id: str, message: Incoming,
-               consent: bool, easy: bool) -> Turn:
+               consent: bool, easy: bool, writing: _Writing | None = None) -> Turn:
     """ "weiß nicht": the examples; an answer in the same message is stored first."""
     from bot.dialogue import mixed
 
@@ -149,7 +346,7 @@ def _dont_know(store: Store, sender_id: str, question_id: str, message: Incoming
     if part is None or words.is_non_answer(part):
         return Turn(slots={f"answer_{question_id}": None}).say(
             f"utter_examples_{question_id}")
-    return _answer(store, sender_id, question_id, part, consent).say(
+    return _answer(store, sender_id, question_id, part, consent, writing).say(
         f"utter_examples_{question_id}")
 
 
@@ -188,16 +385,23 @@ class _Finish:
                      and q not in self.reoffered), None)
 
 
-def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: bool) -> Turn:
+def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: bool,
+            writing: _Writing | None = None) -> Turn:
     if not text or not text.strip():
         return Turn(slots={f"answer_{question_id}": None}).say("utter_default")
-    if consent and store.add_answer_once(sender_id, question_id, text) is None:
+    voice = writing.voice if writing is not None else "person"
+    if consent and store.add_answer_once(sender_id, question_id, text, voice=voice) is None:
         return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
             "utter_answer_already_noted", answer=quote(text)
         )
-    return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
+    turn = Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
         "utter_answer_noted", answer=quote(text)
     )
+    if writing is not None and writing.on_behalf and question_id not in writing.person_asked:
+        # once per question: what does the person say themself?
+        writing.person_asked.append(question_id)
+        turn.slots.update({"ask_mode": PERSON, "person_asked": list(writing.person_asked)})
+    return turn
 
 
 def _latest_answer(store: Store, sender_id: str, question_id: str,
@@ -243,7 +447,8 @@ def _choice(value: str, message: Incoming) -> str | None:
 
 
 def _back_choice(store: Store, sender_id: str, question_id: str, value: str,
-                 message: Incoming, answer_id: int, answers: list, easy: bool) -> Turn:
+                 message: Incoming, answer_id: int, answers: list, easy: bool,
+                 writing: _Writing | None = None) -> Turn:
     slot = f"answer_{question_id}"
     shown = store.answer_text(sender_id, answer_id)
     chosen = _choice(value, message)
@@ -267,7 +472,7 @@ def _back_choice(store: Store, sender_id: str, question_id: str, value: str,
     # new words instead of a choice: a further answer to the open question (the one
     # shown stays; the read-back lets the person remove it)
     return _free_text(store, sender_id, question_id, message.text or value, message, True,
-                      easy)
+                      easy, writing)
 
 
 def _remove(store: Store, sender_id: str, question_id: str, shown: AnswerView) -> Turn:

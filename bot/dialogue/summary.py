@@ -41,18 +41,31 @@ class ReadBackItem:
     text: str  # the person's words the item stands for
     item: Item | None = None
     shared: bool = False  # the words name other people of the network too
+    # items of the same words decided together with this one: they would be read back
+    # with the same sentence, or say the same thing in another part of the profile (a
+    # Pflegedienst as help received and in the network; "ich kann gut zuhören" asked
+    # about being there for others is no second ability)
+    linked: tuple[str, ...] = ()
+    # someone writes for the person (issue 16): the person's name, so that the sentence
+    # speaks about them; the person's own words are always read back as they are
+    about: str | None = None
+    own_words: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key, *self.linked)
 
     @property
     def quoted(self) -> bool:
         """Read back as the person's own words: an answer as a whole, or an item whose
         rephrasing could change what it says (a negation, an unclear "mir")."""
-        return self.item is None or readback.needs_quote(self.text)
+        return self.item is None or self.own_words or readback.needs_quote(self.text)
 
     def sentence(self, easy: bool = False) -> str:
         """What the bot says back for this item, in the chosen register."""
         if self.quoted:
             return quote(self.text)
-        return readback.sentence(self.item, easy, self.shared)
+        return readback.sentence(self.item, easy, self.shared, self.about)
 
     def line(self, easy: bool = False) -> str:
         """The item in a list: quoted words in quotation marks."""
@@ -61,11 +74,17 @@ class ReadBackItem:
 
 
 def _derived(store: Store, sender_id: str, today: date | None = None) -> list[AnswerItems]:
-    return derive(store.active_answers(sender_id), today)
+    from bot.dialogue.authorship import writer_side
+
+    return derive(store.active_answers(sender_id), today,
+                  writer_side(store.authorship(sender_id)))
 
 
-def _readback_items(entry: AnswerItems) -> list[ReadBackItem]:
+def _readback_items(entry: AnswerItems, about: str | None = None) -> list[ReadBackItem]:
+    """The items of one answer to read back; `about`: the person's name when someone
+    writes for them."""
     answer = entry.answer
+    own_words = about is not None and answer.voice == "person"
     if entry.whole:
         return [ReadBackItem(f"{ANSWER_PREFIX}{answer.id}", answer.id, answer.text)]
     people = [i for i in entry.items if i.category == "social"]
@@ -75,15 +94,47 @@ def _readback_items(entry: AnswerItems) -> list[ReadBackItem]:
             other is not item and other.data["who"].lower() in item.text.lower()
             for other in people)
 
-    return [ReadBackItem(item.key, answer.id, item.text, item, shared(item))
-            for item in entry.items]
+    professional_words = {(i.data.get("words") or "").lower(): i for i in entry.items
+                          if i.category == "professional"}
+    contributions = {i.text: i for i in entry.items if i.category == "contribution"}
+
+    def same_as(item: Item) -> Item | None:
+        """The item that already says what `item` says, or None."""
+        if item.category == "social" and item.data.get("sector") == "professional":
+            return professional_words.get((item.data.get("who") or "").lower())
+        if item.category == "personal" and item.data.get("kind") == "ability":
+            return contributions.get(item.text)
+        return None
+
+    reads = {item.key: ReadBackItem(item.key, answer.id, item.text, item, shared(item),
+                                    about=about, own_words=own_words)
+             for item in entry.items}
+    host: dict[str, str] = {}
+    first_saying: dict[str, str] = {}
+    twins = {item.key: same_as(item) for item in entry.items}
+    for item in entry.items:
+        if twins[item.key] is None:
+            host[item.key] = first_saying.setdefault(reads[item.key].sentence(), item.key)
+    for item in entry.items:
+        twin = twins[item.key]
+        if twin is not None:
+            host[item.key] = host[twin.key]
+    return [ReadBackItem(read.key, read.answer_id, read.text, read.item, read.shared,
+                         tuple(item.key for item in entry.items
+                               if host[item.key] == read.key and item.key != read.key),
+                         about=about, own_words=own_words)
+            for read in reads.values() if host[read.key] == read.key]
 
 
 def pending_items(store: Store, sender_id: str) -> list[ReadBackItem]:
+    from bot.dialogue.authorship import ON_BEHALF, person_name
+
     decided = store.item_decisions(sender_id)
+    writing = store.authorship(sender_id)
+    about = person_name(writing) if writing.mode == ON_BEHALF else None
     result = []
     for entry in _derived(store, sender_id):
-        for item in _readback_items(entry):
+        for item in _readback_items(entry, about):
             if item.key in decided or (item.item is None and entry.answer.confirmed):
                 continue
             result.append(item)
@@ -105,6 +156,13 @@ def ask_next(store: Store, sender_id: str, easy: bool = False,
     # the person's own words are quoted; a structured item is the bot's own short sentence
     response = "utter_ask_item_decision" if item.quoted else "utter_ask_item_check"
     return Turn(slots={"current_item": item.key}).say(response, item=item.sentence(easy))
+
+
+def _decide_item(store: Store, sender_id: str, item: ReadBackItem, status: str,
+                 text: str | None = None) -> None:
+    """The decision for the item and the items read back with it."""
+    for key in item.keys:
+        store.decide_item(sender_id, key, status, text)
 
 
 def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | None:
@@ -165,7 +223,7 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
             items = pending_items(store, sender_id)
             store.confirm_answers(sender_id, [i.answer_id for i in items if i.item is None])
             for item in items:
-                store.decide_item(sender_id, item.key, "confirmed")
+                _decide_item(store, sender_id, item, "confirmed")
             _confirm_decided_answers(store, sender_id)
         return turn
     if decision == CONFIRM_ALL:
@@ -179,14 +237,14 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
     if decision == CONFIRM:
         if whole:
             store.confirm_answers(sender_id, [item.answer_id])
-        store.decide_item(sender_id, item.key, "confirmed")
+        _decide_item(store, sender_id, item, "confirmed")
     elif decision == REMOVE:
         if whole:
             store.supersede_answers(sender_id, [item.answer_id], status="removed")
-        store.decide_item(sender_id, item.key, "removed")
+        _decide_item(store, sender_id, item, "removed")
         turn.say("utter_item_removed")
     elif decision == SKIP:
-        store.decide_item(sender_id, item.key, "skipped")
+        _decide_item(store, sender_id, item, "skipped")
     elif decision == CHANGE:
         # the prompt for the right words comes from the form's ask action, once
         turn.slots["awaiting_correction"] = True
@@ -222,7 +280,7 @@ def correct(store: Store, sender_id: str, key: str | None, text: str,
         store.decide_item(sender_id, f"{ANSWER_PREFIX}{new_id}", "confirmed")
     else:
         new_id = None
-        store.decide_item(sender_id, item.key, "corrected", text)
+        _decide_item(store, sender_id, item, "corrected", text)
         _confirm_decided_answers(store, sender_id)
     store.record_correction(sender_id, item.text, text, item_key=item.key,
                             answer_id=new_id or item.answer_id, source=message.source)

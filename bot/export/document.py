@@ -17,6 +17,7 @@ from bot.easy_format import date_text
 from bot.export.network import layout
 from bot.extraction import gazetteer
 from bot.settings import ROOT
+from bot.ui_texts import label_map
 
 TEMPLATE_DIR = ROOT / "templates" / "export"
 
@@ -52,10 +53,26 @@ def _place(profile: dict) -> str:
     return quarter or district
 
 
+def _whose(profile: dict, easy: bool) -> tuple[dict, dict]:
+    """Whose words each voice is ("Angaben der Mutter", "Angaben von Emil selbst") and the
+    texts that say who confirmed when someone else wrote for the person (issue 16); both
+    empty when the person wrote themself."""
+    from bot.dialogue import authorship
+
+    writing = authorship.from_profile(profile.get("authorship"))
+    voices = {voice: authorship.voice_label(writing, voice, easy)
+              for voice in ("person", "writer")}
+    return {k: v for k, v in voices.items() if v}, authorship.legend_texts(writing, easy)
+
+
 def context(profile: dict, easy: bool, today: date) -> dict:
     register = labels()["easy" if easy else "standard"]
-    answers = {qid: [a for a in profile["answers"] if a["question_id"] == qid]
+    # the person's own words first: the person's will comes first
+    answers = {qid: sorted((a for a in profile["answers"] if a["question_id"] == qid),
+                           key=lambda a: a.get("voice", "person") != "person")
                for qid in QUESTION_IDS}
+    voices, legend = _whose(profile, easy)
+    register = {**register, **legend}
     consent = profile["consent"]
     return {
         "profile": profile,
@@ -74,4 +91,12 @@ def context(profile: dict, easy: bool, today: date) -> dict:
             date=date_text(consent["at"], easy), version=consent["version"] or "–")
         if consent["given"] else register["footer_no_consent"],
         "title_name": profile["person"]["pseudonym"] or "",
+        "urgent_kinds": _urgent_kinds(easy),
+        "voices": voices,
     }
+
+
+def _urgent_kinds(easy: bool) -> dict[str, str]:
+    """The kind of an urgent need (bot/urgent.py categories) as a word in the register."""
+    register = "easy" if easy else "standard"
+    return {key: value[register] for key, value in label_map("urgent_kinds").items()}

@@ -21,6 +21,7 @@ Measured on a hand-annotated gold set: bench/extraction_eval.py (`make extractio
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -56,9 +57,24 @@ def extract(text: str, question_id: str, today: date | None = None) -> Extractio
     return copy.deepcopy(_extract(text, question_id, today or date.today()))
 
 
+# dictated punctuation ("… da geh ich noch hin Punkt ins Tibarg Center …"): only in a text
+# without any punctuation of its own, as speech-to-text gives it
+DICTATED = re.compile(r"(?<=\s)(punkt|komma|fragezeichen)(?=\s|$)", re.IGNORECASE)
+DICTATED_MARK = {"punkt": ".", "komma": ",", "fragezeichen": "?"}
+
+
+def dictated_punctuation(text: str) -> str:
+    """`text` with dictated "Punkt"/"Komma" read as the mark, padded to the same length so
+    that every character position (the items' spans) stays the same."""
+    if re.search(r"[.,;!?]", text) or not DICTATED.search(text):
+        return text
+    return DICTATED.sub(lambda m: DICTATED_MARK[m.group(0).lower()].ljust(len(m.group(0))),
+                        text)
+
+
 @lru_cache(maxsize=4096)
 def _extract(text: str, question_id: str, today: date) -> Extraction:
-    doc = load_pipeline()(text)
+    doc = load_pipeline()(dictated_punctuation(text))
     result = Extraction(question_id=question_id, text=text)
     if not doc.text.strip():
         return result

@@ -90,6 +90,12 @@ def _following_wish(doc: Doc, sentence: Span, clause: Span) -> bool:
     return bool(WISH.search(span_lower(doc, (clause[1], sentence[1]))))
 
 
+# an aid asked for, on order, being made or needed anew: not (yet) the person's
+ASKED_FOR = re.compile(
+    r"\b(angefragt|gefragt|bestellt|verordnet bekommen|brauch\w* (\w+ )?neu\w*)\b|"
+    r"\b(wird|werden) (\w+ ){0,3}(ausgebildet|geliefert|angepasst|gebaut|eingebaut)\b")
+
+
 def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
                others: list[tuple[int, int]], next_clause: str = "",
                lead: str = "") -> str | None:
@@ -100,6 +106,9 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         before = f"{lead} {before}"  # "… keine Pflege, sondern einen E-Rolli"
     near = [t.lower_ for t in doc[max(clause[0], start - 2):start]]
     around = f"{before} § {after}"
+    without = "ohne" in near or "ohne" in before.split()[-3:]
+    if without and AID_PAST.search(before) and not NEGATION.search(after):
+        return "used"  # "Früher ging es ohne Rollator": now it does not
     if AID_PAST.search(around) or AID_NO_LONGER.search(around) or (
             ANAPHORIC_NO_LONGER.search(next_clause)):
         return "used_before"
@@ -109,9 +118,11 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         return "wished"  # "Mein Hörgerät ist kaputt, ein neues wäre gut"
     if _negated_before(doc, start, clause):
         return "wished" if _following_wish(doc, sentence, clause) else None
-    if "ohne" in near or "ohne" in before.split()[-3:]:
+    if without:
         # "Ohne Rollstuhl geht gar nichts" is a double negation: the aid is used
         return "used" if NEGATION.search(after) else None
+    if ASKED_FOR.search(around):
+        return "wished"  # "Mein Hörgerät brauche ich neu", "Rampe beim Vermieter angefragt"
     if set(near) & POSSESSIVES:
         return "used"
     wished = WISH.search(before) or WISH.search(after) or re.search(
@@ -251,15 +262,20 @@ OBSTACLE = re.compile(
     r"\b(stufen|stufe|treppe|treppen|kein\w* (\w+ )?(aufzug|aufzüge|fahrstuhl|lift|rampe|"
     r"tonsignal|akustisch\w* signal|bänke|sitzgelegenheit\w*|behindertentoilette|"
     r"rollstuhlklo|platz für (den |meinen )?roll\w*|gebärden\w*|dolmetscher\w*)|"
-    r"aufzüge? (\w+ ){0,3}(kaputt|defekt)|umgebaut|(finde|komme) (ich )?(mich )?(da |dort )?"
+    r"aufzüge? (\w+ ){0,3}(kaputt|defekt)|umgebaut|umbau|nicht (mehr )?zumutbar|"
+    r"kein\w* (\w+ )?umkleide\w*|(finde|komme) (ich )?(mich )?(da |dort )?"
     r"nicht (mehr )?zurecht|"
     r"(nicht|kaum) (barrierefrei|rollstuhlgerecht|rollstuhlgängig|zugänglich|"
-    r"behindertengerecht)|nichts für rollstuhl\w*|zu (laut|voll|eng|steil|dunkel|hektisch)|"
+    r"behindertengerecht)|nichts für rollstuhl\w*|zu (laut|voll|eng|steil|dunkel|hektisch|"
+    r"teuer)|(schwierig|schwer|mühsam) wegen|kopfsteinpflaster|"
     r"kaputt|fehlen (\w+ )?(bänke|aufzüge|rampen)|unmöglich|nur über (eine |die )?treppe\w*|"
     r"(komme?|kommen|kann|können) (\w+ ){0,4}(nicht|nich|kaum)( mehr)? (\w+ ){0,2}"
     r"(rein|hinein|hoch|rauf|hinauf))\b")
 PLACE_PAST = re.compile(r"\b(vorbei|aufgegeben|zugemacht|geschlossen|ist zu|zu ist|"
-                        r"dicht gemacht)\b")
+                        r"dicht gemacht|war (mein|meine|unser|unsere) \w+|eingestellt|"
+                        r"mach\w* ich nicht mehr)\b")
+# a place the person misses: went there before ("fehlt mir", unless wished again)
+MISSED = re.compile(r"\b(fehlt mir|fehlen mir|vermisse|vermiss)\b")
 AVOID = re.compile(r"\b(vermeide|meide|vermeiden|meiden)\b")
 FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.*\b(da|dort|hin)\b|"
                         r"\b(da|dort)\b.*\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b|"
@@ -397,6 +413,9 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         lead = _previous_sentence(doc, sentence)
     if REFUSAL.search(own) or AVOID.search(own):
         return None
+    if MISSED.search(own) and not (re.search(r"\bwieder\b", span_lower(doc, sentence))
+                                   and WISH.search(MISSED.sub(" ", span_lower(doc, sentence)))):
+        return "used_before", None  # "das Niendorfer Gehege vermisse ich sehr"
     if WISH.search(own) or PLACE_WISH.search(own) or (
             WISH.search(lead) and not PRESENT_USE.search(own)):
         return "wishes", None

@@ -33,9 +33,10 @@ NO_LONGER = re.compile(
 WISH = re.compile(
     r"\b(möchte|möchten|möcht|moechte|mochte ich|würde (\w+ ){0,3}gerne?|würd (\w+ ){0,3}gerne?|"
     r"würden (\w+ ){0,3}gerne?|hätte (\w+ ){0,3}gerne?|hätt (\w+ ){0,3}gerne?|"
-    r"hätten (\w+ ){0,3}gerne?|wäre[n]? (\w+ ){0,3}(gut|schön|schoen|toll|super|prima|hilfreich|"
-    r"praktisch|klasse|cool|nett|wichtig|eine hilfe|eine erleichterung|ein traum)|"
-    r"wünsche|wünsch|wünschen|wünscht|wuensche|bräuchte|bräuchten|braeuchte|"
+    r"hätten (\w+ ){0,3}gerne?|(wäre[n]?|wär|wärs|wär's) (\w+ ){0,3}(gut|schön|schoen|toll|super|"
+    r"prima|hilfreich|praktisch|klasse|cool|nett|nice|wichtig|nötig|notwendig|eine hilfe|"
+    r"eine erleichterung|ein traum)|"
+    r"wünsche|wünsch|wünschen|wünscht|wuensche|bräuchte|bräuchten|braeuchte|bräucht|"
     r"(gern|gerne) (hätte|hätten|würde|würden|möchte)|"
     r"will|wollen|wollte (gern|gerne|mal)|hab (\w+ )?lust|habe (\w+ )?lust|"
     r"fehlt|fehlen|suche|suchen|beantrag\w*|träume|traum|hoffe|hoffentlich|"

@@ -43,8 +43,21 @@ HOME_PLACES = re.compile(r"\b(unterkunft|wg|wohngruppe|wohnheim|heim|einrichtung
                          r"\w+-wg|wohngemeinschaft|wohnung) (\w+ )?(in|im)$")
 
 
+# moving somewhere: never the home ("dann ziehen wir in eine Wohnung in Rissen")
+MOVING = re.compile(r"\b(ziehen|ziehn|umziehen|hinziehen|zusammenziehen|umzuziehen|"
+                    r"hinzuziehen|ziehe|zieh|umzug)\b")
+# a wish about a dwelling in the sentence: "Wir suchen Wohnung barrierefrei, am liebsten in
+# Lohbrügge", "eine eigene Wohnung, bevorzugt in Harburg"
+DWELLING_WISH = re.compile(r"\b(suche\w*|wünsch\w*|möchte\w*|will|wollen|würde\w*|hätte\w*|"
+                           r"träum\w*)\b.*\b(wohnung|wg|wohngemeinschaft|zimmer|haus|"
+                           r"wohnheim|wohngruppe)\b|\b(wohnung|wg|zimmer|haus)\b.*"
+                           r"\b(suche\w*|gesucht|wünsch\w*)\b")
+PREFERENCE = {"liebsten", "bevorzugt", "vorzugsweise", "möglichst", "gerne", "gern", "lieber"}
+
+
 def location_role(doc: Doc, start: int, end: int, clause: Span,
-                  others: list[int] | None = None, about_the_person: bool = False) -> str:
+                  others: list[int] | None = None, about_the_person: bool = False,
+                  sentence: Span | None = None) -> str:
     """home | move_to | past_home | other for the Stadtteil at [start, end).
 
     The nearest cue before the name decides ("ich wohne in Jenfeld und möchte nach
@@ -62,6 +75,15 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
         return "past_home"
     preposition = before[-1] if before else ""
     last_words = " ".join(before[-4:])
+    clause_text = " ".join(t.lower_ for t in doc[clause[0]:clause[1]])
+    sentence_text = span_lower(doc, sentence) if sentence else clause_text
+    if MOVING.search(clause_text) and preposition in {"in", "nach", "im"} and not (
+            PAST_AFTER.search(after) or HOME_CUES & set(before)
+            or re.search(r"\b(nie|nicht|nich|kein\w*)\b", clause_text)):
+        return "move_to"  # "… in eine WG in Eimsbüttel ziehen", "dann ziehen wir … in Rissen"
+    if preposition in {"in", "nach"} and PREFERENCE & set(before) and DWELLING_WISH.search(
+            sentence_text) and not (HOME_CUES & set(before) or STAYING.search(sentence_text)):
+        return "move_to"  # "Wir suchen Wohnung barrierefrei, am liebsten in Lohbrügge"
     if HOME_AFTER.search(after) and not (wish_in_clause and MOVE_VERBS.search(after)):
         return "home"  # "Winterhude ist mein Zuhause", "auf st. pauli wohnen is geil"
     if STAYING.search(" ".join(t.lower_ for t in doc[clause[0]:clause[1]])) and (
@@ -160,7 +182,7 @@ def extract_locations(doc: Doc, question_id: str = "neighbourhood"
         sentence = span_containing(statements, index) if any(
             a <= index < b for a, b in statements) else (0, len(doc))
         about = _relative_lives(doc, sentence, question_id)
-        role = location_role(doc, index, end, clause, starts, about)
+        role = location_role(doc, index, end, clause, starts, about, sentence)
         if role == "other" and _home_said_around(doc, statements, sentence, homes):
             role = "home"
         if role == "home":

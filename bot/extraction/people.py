@@ -137,7 +137,27 @@ def _shared_help(doc: Doc, all_clauses: list[Span], helps: list[_Help | None],
     return None, clause
 
 
+def _apposition_name(doc: Doc, ent) -> str | None:
+    """"einen Freund, Tim.", "Einen alten Studienfreund, Klaus, habe ich …": the name set
+    off by commas after the relation word."""
+    after = ent.end
+    if after + 1 >= len(doc) or doc[after].text != ",":
+        return None
+    name = doc[after + 1]
+    closing = doc[after + 2].text if after + 2 < len(doc) else "."
+    if not (name.is_alpha and name.is_title and not name.ent_type_ and len(name.text) > 1
+            and closing in {",", ".", ";", "!", "und", "–", "-"}):
+        return None
+    if name.lower_ in POSSESSIVES or name.lower_ in {"der", "die", "das", "den", "er", "sie",
+                                                      "aber", "und", "ich", "wir", "mit"}:
+        return None
+    return name.text
+
+
 def _who(doc: Doc, ent) -> str:
+    named = _apposition_name(doc, ent)
+    if named is not None:
+        return named
     words = [t.text for t in ent if t.lower_ not in POSSESSIVES]
     if not words:
         words = [ent.text]

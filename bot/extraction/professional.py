@@ -116,8 +116,9 @@ RECEIVED = re.compile(
     r"wöchentlich|morgens|abends|mittags|nachts|dienstags|montags|mittwochs|donnerstags|"
     r"freitags|samstags|sonntags|regelmäßig|bekomme:)\b")
 WISHED_EXTRA = re.compile(r"\b(noch (jemanden|jemand|eine?n?|mehr)|zusätzlich\w*|mehr stunden|"
-                          r"brauche|brauch|brauchen|benötige|antrag|abgelehnt|warte auf|"
-                          r"wäre|würde|sollte|müsste|vielleicht|statt|hätte gern:?)\b")
+                          r"brauche|brauch|brauchen|braucht|benötige|antrag|abgelehnt|warte auf|"
+                          r"wäre|würde|sollte|müsste|vielleicht|vllt|vlt|irgendwann|statt|"
+                          r"hätte gern:?)\b")
 NOT_HAD = re.compile(r"\b(hab|habe|hat|haben|bekomme|bekommen|kriege|gibt es|gibt's) (ich |wir |"
                      r"er |sie |es )?(\w+ ){0,2}(kein\w*|nichts|nicht)\b|"
                      r"\bablehn\w*|\bnicht mehr da\b")
@@ -248,6 +249,8 @@ def professional_status(doc: Doc, start: int, end: int, clause: Span,
         return None  # "Jemand kommt zweimal die Woche": the help is named elsewhere
     if start > clause[0] and doc[start - 1].like_num:
         return "received"  # "8 Assistentinnen"
+    if re.match(r"\s*(sagt|meint|hat gesagt|hat mir gesagt)\b", after):
+        return "received"  # "Arzt sagt Trauma": the person has that doctor
     status = _status_from(before, after, near)
     if status is None and whole != around.replace(" § ", " "):
         status = _status_from(whole, "", set())
@@ -264,9 +267,34 @@ def professional_status(doc: Doc, start: int, end: int, clause: Span,
         status = _status_from("", rest, set())  # "Ambulante Sozialpsychiatrie, seit 2019."
     if status is not None:
         return status
-    if kind in HAD_BY_DEFAULT:
-        return "received"
-    return "wished" if question_id == "professional" else "received"
+    return UNSAID
+
+
+# no word near the help says whether the person gets it or wishes for it: the answer as a
+# whole decides (_resolve_unsaid)
+UNSAID = "__unsaid__"
+
+
+def _resolve_unsaid(doc: Doc, statuses: list[str | None], mentions: list[tuple],
+                    statements: list[Span], question_id: str) -> None:
+    """"wohnheim mit betreuern, tagesstätte, hausarzt. rechtlichen betreuer hab ich": a bare
+    list of help in an answer whose other help is all received, and that wishes for nothing,
+    is help received too. Without such words: medical help and work are had, other help
+    named in answer to the question about professional help is wished."""
+    text = doc.text.lower()
+    answer_wishes = bool(WISH.search(text) or WISHED_EXTRA.search(text))
+    said = [s for s in statuses if s not in (None, UNSAID)]
+    for n, (start, _end, kind, _) in enumerate(mentions):
+        if statuses[n] != UNSAID:
+            continue
+        sentence = span_lower(doc, span_containing(statements, start))
+        if WISH.search(sentence) or WISHED_EXTRA.search(sentence):
+            statuses[n] = "wished"
+        elif (kind in HAD_BY_DEFAULT or question_id != "professional"
+              or (said and all(s == "received" for s in said) and not answer_wishes)):
+            statuses[n] = "received"
+        else:
+            statuses[n] = "wished"
 
 
 def _wished_again(doc: Doc, statuses: list[str | None], mentions: list[tuple]) -> None:
@@ -329,6 +357,7 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
             doc, start, end, clause, others, question_id, kind,
             _relative_clause(doc, all_clauses, clause), lead, next_sentence, rest))
     _wished_again(doc, statuses, mentions)
+    _resolve_unsaid(doc, statuses, mentions, statements, question_id)
     found: list[ProfessionalMention] = []
     seen: set[tuple[str, str]] = set()
     for (start, end, kind, label), status in zip(mentions, statuses, strict=True):

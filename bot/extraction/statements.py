@@ -51,7 +51,9 @@ LIMITATION_CUES = re.compile(
     r"(hilft|helfen|unterstützt) (\w+ )?(mir|mich)|(mir|mich) (\w+ ){0,3}(hilft|helfen)|"
     r"überfordert|zu viel|vergesse|vergess|"
     r"unsicher|keine kraft|schmerz\w*|weh|brauche jemanden|muss mir jemand|mit jemandem|"
-    r"zitter\w*|steif|gelähmt|lahm|außer|"
+    r"zitter\w*|steif|gelähmt|lahm|außer|unmöglich|nicht möglich|"
+    r"(wenn|sobald) (man|jemand|wer) (\w+ ){0,2}(erinnert|hilft|begleitet|dabei ist|mitkommt)|"
+    r"erinnert werden|brauch\w* (ich )?(wen|wem|jemand\w*)|"
     r"brauche? (\w+ ){0,5}(assistenz|hilfe|pflege|unterstützung|jemand\w*)|"
     r"(wird|werden) (mir |ihm |ihr )?(\w+ )?(angereicht|gemacht|erledigt|übernommen|"
     r"abgenommen|gebracht|gekocht|geputzt))\b")
@@ -87,16 +89,37 @@ def _living_kind(lowered: str, has_start: bool) -> str:
     return "important"
 
 
+# "Hilfe beim Duschen brauche ich nicht mehr": something the person no longer needs
+NO_LONGER_NEEDED = re.compile(
+    r"\b(brauch\w*|benötig\w*) (ich|er|sie) (\w+ ){0,2}nicht mehr\b|"
+    r"\bnicht mehr (nötig|gebraucht)\b")
+# "Den brauche ich nicht mehr": about an aid or help named before, not an ability
+PRONOUN_NOT_NEEDED = re.compile(
+    r"(den|die|das|ihn|sie|es|dies\w*)( \w+)? (brauch\w*|benötig\w*) (ich|er|sie)"
+    r"( \w+)? nicht mehr[ .!]*")
+
+
+# a condition that says the person needs someone for it
+HELP_CONDITION = re.compile(
+    r"\b(wenn|sobald|solange) (man|jemand|wer|einer|eine) (\w+ ){0,3}(erinnert|hilft|begleitet|"
+    r"dabei ist|mitkommt|mitgeht|daneben steht|anleitet)\b|\bnur mit (hilfe|begleitung|"
+    r"unterstützung|jemandem)\b")
+
+
 def polarity(lowered: str) -> str | None:
     """limitation | ability | None (no cue) for the words of one clause."""
+    if NO_LONGER_NEEDED.search(lowered) and not re.search(r"\b(schwer|kaum|schlecht)\b",
+                                                          lowered):
+        return "ability"
     cleaned = POSITIVE_NEGATION.sub(" ", lowered)
     if ANY_NEGATION.search(cleaned) or LIMITATION_CUES.search(cleaned):
         if re.search(r"\bohne\b", cleaned) and not re.search(
-                r"\b(nicht|nichts|nie|kein\w*|kaum|schwer|schlecht)\b", cleaned):
+                r"\b(nicht|nichts|nie|kein\w*|kaum|schwer|schlecht|unmöglich)\b", cleaned):
             return "ability"  # "ohne Rollator gehe ich zum Bäcker"
         return "limitation"
-    if ABILITY_CUES.search(cleaned) or cleaned != lowered:
-        return "ability"
+    if ABILITY_CUES.search(cleaned) or cleaned != lowered or re.search(
+            r"\b(ja|jo|yes|klar)\W*$", cleaned):
+        return "ability"  # "… türkisch lesen ja"
     return None
 
 
@@ -158,11 +181,26 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
         for unit in units:
             lowered = span_lower(doc, unit)
             first = doc[unit[0]].lower_
+            if keep and unit[0] == keep[-1][1] + 1 and doc[keep[-1][1]].text == ":" and len(
+                    re.findall(r"\w+", lowered)) <= 6:
+                # "Neue Wege allein: unmöglich ohne Begleitung": the verdict after the colon
+                keep[-1] = (keep[-1][0], unit[1])
+                kinds[-1] = polarity(lowered) or kinds[-1]
+                continue
             if keep and (first in SUBORDINATORS - {"weil", "obwohl"} or first in RELATIVES
                          - {"er", "sie"} | {"was", "wo"} or _back_reference(doc, unit)):
                 # "…, wenn der Haltegriff da ist", "…, das schaffe ich": part of the one before
                 kind = polarity(lowered) if _back_reference(doc, unit) else None
                 keep[-1] = (keep[-1][0], unit[1])
+                if kind is None and HELP_CONDITION.search(lowered):
+                    # "Holger kann sich waschen, wenn man ihn erinnert": only with someone
+                    kinds[-1] = "limitation"
+                    continue
+                if kind is None and kinds[-1] is None:
+                    # "jetzt komme ich | damit kaum noch raus": the clause cut off at an
+                    # ambiguous word ("damit") says it together with the one before
+                    kinds[-1] = polarity(span_lower(doc, keep[-1]))
+                    continue
                 # "Fenster putzen und die schweren Sachen, das geht nicht mehr": the words
                 # before without a cue of their own take this one
                 n = len(kinds) - 1
@@ -182,6 +220,7 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
                                                                lowered))
                     or (PAST.search(lowered) and not NO_LONGER.search(lowered))
                     or _someone_else_does_it(doc, unit) or _only_about_aids(doc, unit, aids)
+                    or PRONOUN_NOT_NEEDED.fullmatch(lowered.strip())
                     or len(re.findall(r"\w{3,}", lowered)) < 1):
                 continue
             keep.append(unit)

@@ -129,16 +129,22 @@ def build_profile(store: Store, conversation_id: str, today: date | None = None,
     conversation = store.get_conversation(canonical)
     if conversation is None:
         raise KeyError(conversation_id)
+    from bot.dialogue.authorship import as_profile, writer_side
+
     answers = store.active_answers(canonical)
     decisions = store.item_decisions(canonical)
-    derived = derive(answers, today)
+    writing = store.authorship(canonical)
+    derived = derive(answers, today, writer_side(writing))
 
     profile = _empty_profile()
     profile["person"]["pseudonym"] = conversation.pseudonym
     profile["with_staff"] = bool(conversation.with_staff)
+    # the person's own words first (the person's will comes first), then a writer's
     profile["will"]["own_words"] = [
         {"answer_id": a.id, "text": a.text, "confirmed": a.confirmed,
-         "created_at": iso(a.created_at)} for a in answers if a.question_id == "living"]
+         "created_at": iso(a.created_at), "voice": a.voice}
+        for a in sorted(answers, key=lambda a: a.voice != "person")
+        if a.question_id == "living"]
     for entry in derived:
         for item in entry.items:
             confirmation = _confirmation(item, entry, decisions)
@@ -165,8 +171,10 @@ def build_profile(store: Store, conversation_id: str, today: date | None = None,
         "staff_notes": _staff_notes(staff_notes),
         "consent": {"given": bool(conversation.consent_given),
                     "at": iso(conversation.consent_at), "version": conversation.consent_version},
+        "authorship": as_profile(writing),
         "answers": [{"id": a.id, "question_id": a.question_id, "text": a.text,
-                     "created_at": iso(a.created_at), "confirmed": a.confirmed}
+                     "created_at": iso(a.created_at), "confirmed": a.confirmed,
+                     "voice": a.voice}
                     for a in answers],
         "question_states": {qid: states.get(qid, "open") for qid in QUESTION_IDS},
     })

@@ -20,6 +20,16 @@ from pathlib import Path
 from bot.profile.schema import SCHEMA_VERSION, ProfileInvalid, validation_errors
 
 OTHER_HELP = ("other", "Hilfe durch Fachleute")
+# documents made before issue 16 do not say who wrote: the person themself
+SELF_AUTHORSHIP = {"mode": "self", "relation": None, "words": None, "name": None}
+
+
+def with_authorship(profile: dict) -> dict:
+    """A document without `authorship` read as written by the person themself (a copy;
+    a document that says who wrote is returned as it is)."""
+    if "authorship" in profile:
+        return profile
+    return {**profile, "authorship": dict(SELF_AUTHORSHIP)}
 
 
 def _span(answers: dict[int, str], item: dict) -> list[int] | None:
@@ -37,6 +47,7 @@ def upgrade_v1(document: dict) -> dict:
     answers = {a["id"]: a["text"] for a in profile["answers"]}
     profile["schema_version"] = SCHEMA_VERSION
     profile["upgraded_from"] = "1"
+    profile = with_authorship(profile)
     for key in ("quarter", "district"):
         if profile["person"][key]:
             profile["person"][key].setdefault("span", None)
@@ -78,4 +89,4 @@ def load_profile(source: dict | str | Path) -> dict:
     errors = validation_errors(document)
     if errors:
         raise ProfileInvalid("; ".join(errors[:10]))
-    return document
+    return with_authorship(document)

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.extraction import Extraction, Location, district_of, extract
+from bot.extraction import Extraction, Location, district_of, extract, gazetteer
+from bot.extraction.writer import writer_view
 from bot.storage.repository import AnswerView
 
 # category of a statement kind, per question
@@ -125,11 +126,25 @@ def items_of(answer: AnswerView, extraction: Extraction) -> tuple[list[Item], bo
     return items, trivial or not items
 
 
-def derive(answers: Iterable[AnswerView], today: date | None = None) -> list[AnswerItems]:
+@dataclass(frozen=True)
+class WriterSide:
+    """Someone writes for the person: who they are to the person (issue 16)."""
+
+    relation: str   # the gazetteer's relation key ("mother")
+    who: str        # how the profile names them ("Mutter")
+
+
+def derive(answers: Iterable[AnswerView], today: date | None = None,
+           writer: WriterSide | None = None) -> list[AnswerItems]:
+    """The items of each answer. `writer`: someone writes for the person; in the
+    answers in their words (`voice` writer) their own "ich" is them, not the person."""
     today = today or date.today()
     result = []
     for answer in answers:
         extraction = extract(answer.text, answer.question_id, today=today)
+        if writer is not None and answer.voice == "writer":
+            sector = gazetteer().relations.get(writer.relation, {}).get("sector", "family")
+            extraction = writer_view(extraction, writer.relation, writer.who, sector)
         result.append(AnswerItems(answer, extraction, *items_of(answer, extraction)))
     _add_home(result)
     return result

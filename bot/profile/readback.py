@@ -27,7 +27,13 @@ def _texts() -> dict:
     return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
 
 
-def template(name: str, easy: bool) -> str:
+def template(name: str, easy: bool, about: str | None = None) -> str:
+    """The sentence `name` in the register; `about`: the person's name when someone writes
+    for them (issue 16), for the sentences that speak about the person."""
+    if about is not None and name in _texts()["about_person"]:
+        text = _texts()["about_person"][name]["easy" if easy else "standard"]
+        text = text.replace("{name}", about.replace("{", "{{").replace("}", "}}"))
+        return text[:1].upper() + text[1:]        # "die Person wohnt …" starts a sentence
     return _texts()["templates"][name]["easy" if easy else "standard"]
 
 
@@ -118,9 +124,10 @@ def _said(text: str) -> str:
     return re.sub(r"[\s.!?…]+$", "", to_second_person(quote(text)))
 
 
-def sentence(item: Item, easy: bool, shared: bool = False) -> str:
+def sentence(item: Item, easy: bool, shared: bool = False, about: str | None = None) -> str:
     """What the bot says to read `item` back. `shared`: the same words gave other items
-    too (several people in one sentence), so the sentence says whom it is about."""
+    too (several people in one sentence), so the sentence says whom it is about.
+    `about`: someone writes for the person, named so (the sentence speaks about them)."""
     data = item.data
     values: dict[str, str] = {}
     category = item.category
@@ -156,4 +163,4 @@ def sentence(item: Item, easy: bool, shared: bool = False) -> str:
         plain = category == "important" and re.search(r"\bwichtig\b", data["text"], re.I)
         name = "important_plain" if plain else category
         values = {"text": _said(data["text"])}
-    return template(name, easy).format(**values)
+    return template(name, easy, about).format(**values)

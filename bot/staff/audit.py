@@ -1,8 +1,8 @@
 """The audit log: every staff access to a person's data (list, profile, chat page and
-every chat request, delete page), every note, export, deletion, login and logout, account
-changes, and what `lwiw purge` deleted. Nothing in the console removes entries; only
-`lwiw purge` deletes those older than the log's own retention limit
-(LWIW_AUDIT_RETENTION_DAYS).
+every chat request, delete page, the queue of callback requests), every note, export,
+deletion, callback request marked done, login and logout, account changes, and what
+`lwiw purge` deleted. Nothing in the console removes entries; only `lwiw purge` deletes
+those older than the log's own retention limit (LWIW_AUDIT_RETENTION_DAYS).
 
 The log holds no words of the person: only who, what, which conversation id and when.
 """
@@ -29,6 +29,8 @@ ACTIONS = (
     "view_delete", "open_by_code", "chat_opened", "chat_message", "chat_language",
     "login_password_ok", "totp_enabled", "totp_reset", "password_changed",
     "password_change_failed",
+    # issue 16: the queue of callback requests, and marking one done
+    "view_callbacks", "callback_done",
 )
 
 

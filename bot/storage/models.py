@@ -47,6 +47,15 @@ class Conversation(Base):
     pseudonym = Column(String(200), nullable=True)
     with_staff = Column(Boolean, nullable=False, default=False)
     summary_confirmed_at = Column(DateTime, nullable=True)
+    # who is writing (issue 16): self | with_support | on_behalf; for on_behalf the
+    # writer's relation to the person (a key of bot.dialogue.authorship.WRITERS), the
+    # name or word for the person, and the writer's own words about it, verbatim
+    authorship_mode = Column(String(16), nullable=True)
+    authorship_relation = Column(String(32), nullable=True)
+    authorship_name = Column(String(100), nullable=True)
+    authorship_words = Column(Text, nullable=True)
+    # "Schreiben Sie für eine andere Person?" was asked after a hint in an answer (once)
+    authorship_asked = Column(Boolean, nullable=False, default=False)
 
     answers = relationship(
         "Answer", back_populates="conversation", cascade="all, delete-orphan",
@@ -71,6 +80,8 @@ class Answer(Base):
     status = Column(String(16), nullable=False, default="active")
     confirmed_at = Column(DateTime, nullable=True)
     corrects_id = Column(Integer, ForeignKey("answers.id", ondelete="SET NULL"), nullable=True)
+    # whose words: person (the person's own) | writer (someone writing for the person)
+    voice = Column(String(8), nullable=False, default="person")
 
     conversation = relationship("Conversation", back_populates="answers")
 
@@ -183,6 +194,26 @@ class Correction(Base):
     answer_id = Column(Integer, ForeignKey("answers.id", ondelete="SET NULL"), nullable=True)
     old_text = Column(Text, nullable=False)
     new_text = Column(Text, nullable=False)
+
+
+class CallbackRequest(Base):
+    """A callback or appointment request to the Teilhabeteam (issue 16): the contact the
+    person left voluntarily, with consent, and a good time; staff mark it done. Goes when
+    the conversation goes (deletion, retention)."""
+
+    __tablename__ = "callback_requests"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(
+        String(128), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False,
+        index=True,
+    )
+    contact = Column(String(200), nullable=False)         # phone number or e-mail as typed
+    good_time = Column(String(300), nullable=False, default="")
+    easy = Column(Boolean, nullable=False, default=False)  # asked in Leichte Sprache
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    done_at = Column(DateTime, nullable=True, index=True)
+    done_by = Column(String(64), nullable=True)           # the staff account's name
 
 
 # --- staff console (issue 6) -----------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.resume_codes import ResumePolicy, code_hash, find_code, make_code, send
 from bot.storage.db import new_session
 from bot.storage.models import (
     Answer,
+    CallbackRequest,
     Conversation,
     Correction,
     CrisisMarker,
@@ -32,6 +33,9 @@ RASA_EVENTS_TABLE = "events"
 CRISIS_LEVELS = ("acute", "concern")
 CRISIS_SOURCES = ("chat", "staff_chat")
 MAX_CATEGORIES_CHARS = 200
+MAX_CONTACT_CHARS = 200
+MAX_GOOD_TIME_CHARS = 300
+MAX_ACTOR_CHARS = 64
 
 Clock = Callable[[], datetime]
 # how an attempt to resume with a code ended
@@ -45,6 +49,28 @@ class AnswerView:
     text: str
     created_at: datetime
     confirmed: bool
+    # whose words (issue 16): "person" (the person's own) or "writer" (someone writing
+    # for the person)
+    voice: str = "person"
+
+
+@dataclass(frozen=True)
+class AuthorshipView:
+    """Who is writing: `mode` self | with_support | on_behalf; `relation` the writer's
+    relation to the person (bot.dialogue.authorship.WRITERS) or, with support, who
+    supports; `name` the name or word for the person; `words` the writer's own words."""
+
+    mode: str = "self"
+    relation: str | None = None
+    name: str | None = None
+    words: str | None = None
+    asked: bool = False
+    # whether anyone said who writes (a button or words); else `mode` is the default
+    chosen: bool = False
+
+
+AUTHORSHIP_MODES = ("self", "with_support", "on_behalf")
+VOICES = ("person", "writer")
 
 
 @dataclass(frozen=True)
@@ -60,6 +86,25 @@ class CrisisMarkerView:
     def of(cls, row: CrisisMarker) -> CrisisMarkerView:
         return cls(row.id, row.at, row.level, split_categories(row.categories), row.source,
                    row.words)
+
+
+@dataclass(frozen=True)
+class CallbackRequestView:
+    """A callback request as the staff console shows it."""
+
+    id: int
+    conversation_id: str
+    contact: str
+    good_time: str
+    created_at: datetime
+    done_at: datetime | None
+    done_by: str | None
+    easy: bool = False          # asked for in Leichte Sprache
+
+    @classmethod
+    def of(cls, row: CallbackRequest) -> CallbackRequestView:
+        return cls(row.id, row.conversation_id, row.contact, row.good_time or "",
+                   row.created_at, row.done_at, row.done_by, bool(row.easy))
 
 
 @dataclass(frozen=True)
@@ -184,27 +229,31 @@ class Store:
     # --- answers -------------------------------------------------------------------------
 
     def add_answer(self, sender_id: str, question_id: str, text: str,
-                   corrects_id: int | None = None, confirmed: bool = False) -> int:
+                   corrects_id: int | None = None, confirmed: bool = False,
+                   voice: str = "person") -> int:
         with self._session() as session:
             conversation = self._ensure(session, sender_id)
             return self._insert_answer(session, conversation, question_id, text,
-                                       corrects_id, confirmed)
+                                       corrects_id, confirmed, voice)
 
     def _insert_answer(self, session: Session, conversation: Conversation, question_id: str,
                        text: str, corrects_id: int | None = None,
-                       confirmed: bool = False) -> int:
+                       confirmed: bool = False, voice: str = "person") -> int:
+        if voice not in VOICES:
+            raise ValueError(f"unknown voice {voice!r}")
         now = self.clock()
         answer = Answer(
             conversation_id=conversation.id, question_id=question_id, text=text,
             status="active", corrects_id=corrects_id, created_at=now,
-            confirmed_at=now if confirmed else None,
+            confirmed_at=now if confirmed else None, voice=voice,
         )
         session.add(answer)
         self._touch(conversation, now)
         session.commit()
         return answer.id
 
-    def add_answer_once(self, sender_id: str, question_id: str, text: str) -> int | None:
+    def add_answer_once(self, sender_id: str, question_id: str, text: str,
+                        voice: str = "person") -> int | None:
         """Store an answer unless the same words are already an active answer to this
         question; None when they are. A message sent again (the chat's "Erneut senden"
         after a server failed mid-request, a double click, a person who retypes because
@@ -219,14 +268,16 @@ class Store:
             ).scalars()
             if any(same_words_key(existing) == key for existing in given):
                 return None
-            return self._insert_answer(session, conversation, question_id, text)
+            return self._insert_answer(session, conversation, question_id, text,
+                                       voice=voice)
 
     def active_answers(self, sender_id: str, question_id: str | None = None) -> list[AnswerView]:
         conditions = [Answer.status == "active"]
         if question_id is not None:
             conditions.append(Answer.question_id == question_id)
         return [
-            AnswerView(a.id, a.question_id, a.text, a.created_at, a.confirmed_at is not None)
+            AnswerView(a.id, a.question_id, a.text, a.created_at, a.confirmed_at is not None,
+                       a.voice or "person")
             for a in self._rows(Answer, sender_id, *conditions, order_by=Answer.id)
         ]
 
@@ -275,10 +326,52 @@ class Store:
             new = Answer(
                 conversation_id=canonical, question_id=old.question_id, text=new_text,
                 status="active", corrects_id=old.id, created_at=now, confirmed_at=now,
+                voice=old.voice or "person",
             )
             session.add(new)
             session.commit()
             return new.id
+
+    # --- who is writing (issue 16) -------------------------------------------------------
+
+    def authorship(self, sender_id: str) -> AuthorshipView:
+        """Who is writing; the person themself when nothing was said (or without consent)."""
+        conversation = self.get_conversation(sender_id)
+        if conversation is None or not conversation.consent_given:
+            return AuthorshipView()
+        return AuthorshipView(conversation.authorship_mode or "self",
+                              conversation.authorship_relation, conversation.authorship_name,
+                              conversation.authorship_words, bool(conversation.authorship_asked),
+                              conversation.authorship_mode is not None)
+
+    def set_authorship(self, sender_id: str, mode: str, relation: str | None = None,
+                       name: str | None = None, words: str | None = None,
+                       asked: bool | None = None) -> None:
+        """Store who is writing; only with consent (nothing is stored without it)."""
+        if mode not in AUTHORSHIP_MODES:
+            raise ValueError(f"unknown authorship mode {mode!r}")
+        with self._session() as session:
+            canonical = self._canonical(session, sender_id)
+            values = {"authorship_mode": mode, "authorship_relation": relation,
+                      "authorship_name": name, "authorship_words": words,
+                      "updated_at": self.clock()}
+            if asked is not None:
+                values["authorship_asked"] = asked
+            session.execute(update(Conversation).where(
+                Conversation.id == canonical, Conversation.consent_given.is_(True)
+            ).values(**values))
+            session.commit()
+
+    def set_answers_voice(self, sender_id: str, voice: str) -> None:
+        """Every answer of this conversation given so far is `voice`'s words (someone said
+        later in the conversation that they write for the person)."""
+        if voice not in VOICES:
+            raise ValueError(f"unknown voice {voice!r}")
+        with self._session() as session:
+            canonical = self._canonical(session, sender_id)
+            session.execute(update(Answer).where(Answer.conversation_id == canonical)
+                            .values(voice=voice))
+            session.commit()
 
     # --- question states -----------------------------------------------------------------
 
@@ -371,6 +464,98 @@ class Store:
                 found[row.conversation_id] = (CrisisMarkerView.of(row), count + 1)
         return found
 
+    # --- callback requests (issue 16: a real way to a human) ----------------------------
+
+    def add_callback_request(self, sender_id: str, contact: str, good_time: str, *,
+                             easy: bool = False) -> int | None:
+        """Store the person's request for a callback or appointment on the sender's
+        (canonical) conversation; its id, or None when nothing was stored.
+
+        Only with consent (the conversation exists and has it) and only with a contact.
+        `contact` (phone number or e-mail as typed) is trimmed and cut at 200 characters,
+        `good_time` (free text, may be empty) at 300. The same contact and time sent again
+        while that request is still open (a message sent twice, a retry after a failed
+        reply) gives the open request's id instead of a second one. `easy`: the person
+        asked in Leichte Sprache (staff can answer in it)."""
+        contact = (contact or "").strip()[:MAX_CONTACT_CHARS].strip()
+        good_time = (good_time or "").strip()[:MAX_GOOD_TIME_CHARS].strip()
+        if not contact:
+            return None
+        with self._session() as session:
+            conversation = session.get(Conversation, self._canonical(session, sender_id))
+            if conversation is None or conversation.consent_given is not True:
+                return None
+            same = session.execute(
+                select(CallbackRequest.id).where(
+                    CallbackRequest.conversation_id == conversation.id,
+                    CallbackRequest.done_at.is_(None),
+                    CallbackRequest.contact == contact,
+                    CallbackRequest.good_time == good_time,
+                ).order_by(CallbackRequest.id.desc())
+            ).scalars().first()
+            if same is not None:
+                return same
+            now = self.clock()
+            row = CallbackRequest(conversation_id=conversation.id, contact=contact,
+                                  good_time=good_time, easy=bool(easy), created_at=now)
+            session.add(row)
+            self._touch(conversation, now)
+            session.commit()
+            return row.id
+
+    @staticmethod
+    def _callback_query(open_only: bool):
+        """Requests of conversations that (still) have consent, newest first."""
+        query = (select(CallbackRequest)
+                 .join(Conversation, Conversation.id == CallbackRequest.conversation_id)
+                 .where(Conversation.consent_given.is_(True)))
+        if open_only:
+            query = query.where(CallbackRequest.done_at.is_(None))
+        return query.order_by(CallbackRequest.created_at.desc(), CallbackRequest.id.desc())
+
+    def callback_requests(self, *, open_only: bool = True) -> list[CallbackRequestView]:
+        """The staff console's queue: the open requests (or all), newest first."""
+        with self._session() as session:
+            return [CallbackRequestView.of(row) for row in
+                    session.execute(self._callback_query(open_only)).scalars()]
+
+    def callback_requests_of(self, sender_id: str, *,
+                             open_only: bool = True) -> list[CallbackRequestView]:
+        """The requests of the sender's (canonical) conversation, newest first."""
+        with self._session() as session:
+            canonical = self._canonical(session, sender_id)
+            query = self._callback_query(open_only).where(
+                CallbackRequest.conversation_id == canonical)
+            return [CallbackRequestView.of(row) for row in session.execute(query).scalars()]
+
+    def open_callback_count(self) -> int:
+        with self._session() as session:
+            return int(session.execute(
+                select(func.count(CallbackRequest.id))
+                .join(Conversation, Conversation.id == CallbackRequest.conversation_id)
+                .where(Conversation.consent_given.is_(True),
+                       CallbackRequest.done_at.is_(None))
+            ).scalar_one())
+
+    def callback_request(self, request_id: int) -> CallbackRequestView | None:
+        """One request by id, open or done (None if unknown)."""
+        with self._session() as session:
+            row = session.get(CallbackRequest, request_id)
+            return CallbackRequestView.of(row) if row is not None else None
+
+    def mark_callback_done(self, request_id: int, actor: str) -> bool:
+        """Mark an open request done by `actor` (the staff account's name) at the store's
+        clock; False if it is unknown or already done (a second click, another
+        counsellor first). The caller writes the audit entry."""
+        with self._session() as session:
+            result = session.execute(
+                update(CallbackRequest)
+                .where(CallbackRequest.id == request_id, CallbackRequest.done_at.is_(None))
+                .values(done_at=self.clock(), done_by=actor[:MAX_ACTOR_CHARS])
+            )
+            session.commit()
+            return result.rowcount == 1
+
     # --- item decisions (read-back of structured items) ---------------------------------
 
     def decide_item(self, sender_id: str, item_key: str, status: str,
@@ -417,7 +602,8 @@ class Store:
         """One answer of this conversation by id, whatever its status."""
         rows = self._rows(Answer, sender_id, Answer.id == answer_id)
         return next((AnswerView(a.id, a.question_id, a.text, a.created_at,
-                                a.confirmed_at is not None) for a in rows), None)
+                                a.confirmed_at is not None, a.voice or "person")
+                     for a in rows), None)
 
     def item_decisions(self, sender_id: str) -> dict[str, ItemDecision]:
         return {row.item_key: row for row in self._rows(ItemDecision, sender_id)}
@@ -616,7 +802,7 @@ class Store:
             if sender_id not in senders:
                 senders.append(sender_id)
             for model in (Correction, Answer, QuestionState, UrgentNeed, ItemDecision,
-                          CrisisMarker):
+                          CrisisMarker, CallbackRequest):
                 session.execute(delete(model).where(model.conversation_id == canonical))
             session.execute(delete(Conversation).where(Conversation.linked_to == canonical))
             session.execute(delete(Conversation).where(Conversation.id.in_(senders)))

@@ -1,6 +1,6 @@
 """The public web app (DESIGN.md § 6): pages, the chat proxy to Rasa, the person's data.
 
-Started by uvicorn as a factory: `uvicorn bot.web.app:create_app --factory
+Started by uvicorn as a factory: `uvicorn bot.web.serve:create_app --factory
 --no-proxy-headers` (bot/services.py). `--no-proxy-headers` matters: uvicorn would otherwise
 take any loopback caller's X-Forwarded-For as the client address; the app believes it only
 from LWIW_TRUSTED_PROXIES (bot/web/proxy.py).

@@ -110,7 +110,7 @@ def parse_trusted_proxies(raw: str | None) -> tuple[str, ...]:
 
 def check_environment(var_dir: Path = VAR_DIR) -> None:
     """The web app's settings from the environment, checked before anything starts
-    (`lwiw run`, `python -m bot.cluster serve`): a clear error at once, not a web process
+    (`lwiw run`, the systemd units in deploy/systemd/): a clear error at once, not a web process
     that dies in its log. Raises ValueError."""
     if os.environ.get(SECRET_ENV):
         check_secret(os.environ[SECRET_ENV])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from bot.catalogue import load_questions
 from bot.easy_format import date_text
-from bot.storage.repository import AnswerView, Store
+from bot.storage.repository import AnswerView, AuthorshipView, Store
 from bot.web import session as s
 from bot.web.pages import forbidden
 from bot.web.proxy import client_address
@@ -30,15 +30,26 @@ class AnswerGroup:
     question_id: str
     title: str
     answers: tuple[AnswerView, ...]
+    # someone writes for the person (issue 16): whose words each answer is, by answer id
+    whose: dict[int, str] = field(default_factory=dict)
 
 
-def group_answers(answers: list[AnswerView], easy: bool) -> list[AnswerGroup]:
-    """Answers in the order of the guiding questions, under each question's title."""
-    return [
-        AnswerGroup(q.id, q.title.get(easy), tuple(a for a in answers if a.question_id == q.id))
-        for q in load_questions()
-        if any(a.question_id == q.id for a in answers)
-    ]
+def group_answers(answers: list[AnswerView], easy: bool,
+                  writing: AuthorshipView | None = None) -> list[AnswerGroup]:
+    """Answers in the order of the guiding questions, under each question's title; when
+    someone writes for the person, the person's own words first, each answer labelled
+    with whose words it is."""
+    from bot.dialogue.authorship import voice_label
+
+    groups = []
+    for q in load_questions():
+        own = sorted((a for a in answers if a.question_id == q.id),
+                     key=lambda a: a.voice != "person")
+        if own:
+            whose = {a.id: label for a in own
+                     if (label := voice_label(writing, a.voice, easy)) is not None}
+            groups.append(AnswerGroup(q.id, q.title.get(easy), tuple(own), whose))
+    return groups
 
 
 @dataclass(frozen=True)
@@ -114,22 +125,25 @@ def _structured(store: Store, sender: str) -> dict | None:
         return None
 
 
-def _profile(store: Store, sender: str) -> tuple[bool, datetime | None, list[AnswerView]]:
+def _profile(store: Store, sender: str
+             ) -> tuple[bool, datetime | None, list[AnswerView], AuthorshipView | None]:
     conversation = store.get_conversation(sender)
     if conversation is None or not conversation.consent_given:
-        return False, None, []
-    return True, conversation.consent_at, store.active_answers(sender)
+        return False, None, [], None
+    return True, conversation.consent_at, store.active_answers(sender), store.authorship(sender)
 
 
 async def profile(request: Request) -> Response:
     sender = s.conversation_id(request.session)
-    consent, since, answers = await run_in_threadpool(_profile, request.app.state.store, sender)
+    consent, since, answers, writing = await run_in_threadpool(_profile,
+                                                               request.app.state.store, sender)
     easy = s.is_easy(request.session)
     structured = (await run_in_threadpool(_structured, request.app.state.store, sender)
                   if consent and answers else None)
     return render(request, "profile.html", consent=consent,
                   consent_since=date_text(since, easy) or None,
-                  groups=group_answers(answers, easy), understood=understood(structured, easy))
+                  groups=group_answers(answers, easy, writing),
+                  understood=understood(structured, easy))
 
 
 async def delete_confirm(request: Request) -> Response:

@@ -19,13 +19,13 @@ from bot.web.config import WebConfig, check_secret, config_from_env
 from bot.web.limits import make_limiter
 from bot.web.rasa import RasaClient
 from bot.web.security import SecurityHeadersMiddleware
-from bot.web.staff import account, admin, chat, conversation, pages
+from bot.web.staff import account, admin, callbacks, chat, conversation, pages
 from bot.web.staff.auth import load_ctx
 from bot.web.staff.services import Services
 from bot.web.staff.templating import make_templates, message_page
 
 ROUTES = [*pages.routes, *account.routes, *conversation.routes, *chat.routes,
-          *admin.routes]
+          *callbacks.routes, *admin.routes]
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -60,5 +60,7 @@ def create_staff_app(config: WebConfig | None = None, clock: Clock = system_cloc
         clock=clock,
         pdf_limiter=make_limiter(config.redis_url, "staff-pdf", config.pdf_exports_per_client,
                                  config.pdf_window_seconds),
+        click_limiter=make_limiter(config.redis_url, "staff-click",
+                                   config.button_clicks_per_minute, 60),
     )
     return app

@@ -37,7 +37,7 @@ CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_FIELDS = 20
 MAX_ID_CHARS = 128               # conversations.id
-MAX_ACCOUNT_ID = 2**31 - 1       # staff_accounts.id (an integer column)
+MAX_ACCOUNT_ID = 2**31 - 1       # staff_accounts.id, callback_requests.id (integer columns)
 TOTP_SETUP_PATH = "/konto/zwei-faktor"
 
 
@@ -49,6 +49,7 @@ class Ctx:
     csrf: str
     form: FormData | None = None
     new_cookie: str | None = None  # a CSRF token for the login form, to be set
+    open_callbacks: int | None = None  # for the navigation (pages of logged-in staff)
 
     def field(self, name: str, limit: int = 10_000) -> str:
         value = self.form.get(name) if self.form is not None else None
@@ -126,14 +127,16 @@ async def _denied(request: Request, ctx: Ctx) -> None:
 
 def _impossible_id(request: Request) -> bool:
     """An id in the URL that cannot name anything: longer than its database column, with
-    control characters, an account number beyond the integer column. Answered 404 before
-    it reaches the database (where PostgreSQL would refuse it with an error, a 500)."""
+    control characters, an account or callback request number beyond the integer column.
+    Answered 404 before it reaches the database (where PostgreSQL would refuse it with an
+    error, a 500)."""
     cid = request.path_params.get("cid")
     if isinstance(cid, str) and (len(cid) > MAX_ID_CHARS
                                  or any(ord(char) < 32 or char == "\x7f" for char in cid)):
         return True
-    account_id = request.path_params.get("account_id")
-    return isinstance(account_id, int) and not 0 < account_id <= MAX_ACCOUNT_ID
+    return any(isinstance(number, int) and not 0 < number <= MAX_ACCOUNT_ID
+               for number in (request.path_params.get("account_id"),
+                              request.path_params.get("request_id")))
 
 
 def _enrol_first(ctx: Ctx, before_enrolment: bool) -> bool:
@@ -153,6 +156,9 @@ def page(access: str, before_enrolment: bool = False
                 return with_cookie(request, _login_redirect(request), ctx)
             if access != PUBLIC and _enrol_first(ctx, before_enrolment):
                 return RedirectResponse(href(request, TOTP_SETUP_PATH), status_code=303)
+            if ctx.console is not None:
+                ctx.open_callbacks = await run_in_threadpool(
+                    services(request).store.open_callback_count)
             if access == ADMIN and not ctx.console.account.is_admin:
                 await _denied(request, ctx)
                 return message_page(request, ctx, "forbidden_title", "forbidden_text", 403)

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from bot.storage.repository import Store
 from bot.web import session as s
-from bot.web.api import json_body
+from bot.web.api import is_offered_click, json_body
 from bot.web.chat import EASY_OFF, EASY_ON, Outcome
 from bot.web.limits import button_intent, clean_text
 from bot.web.rasa import domain_intents
@@ -169,12 +169,15 @@ async def _guarded(request: Request, ctx: Ctx) -> Guarded:
     state = chat_state(ctx, conversation_id)
     if state.pop(NEEDS_CODE, False):
         state[s.RESUME] = True      # bot.web.chat.resume_payload: the bare resume intent
-    limiter = services(request).message_limiter
+    body = await json_body(request)
+    # as in the public chat: clicking through the read-back never hits the message limit
+    svc = services(request)
+    limiter = (svc.click_limiter if svc.click_limiter is not None
+               and is_offered_click(state, body) else svc.message_limiter)
     if not limiter.allow(conversation_id):
         response = _error(state, 429, "rate_limited", "error_rate")
         response.headers["Retry-After"] = str(limiter.retry_after(conversation_id))
         return None, response
-    body = await json_body(request)
     if body is None:
         return None, _error(state, 400, "bad_request", "error_bad_request")
     return (conversation_id, state, body), None

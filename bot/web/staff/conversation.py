@@ -18,9 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.catalogue import load_questions
+from bot.dialogue.authorship import authorship_line, voice_label
 from bot.staff.conversations import ConversationRow
 from bot.staff.notes import SECTIONS, NoteError, by_section
-from bot.storage.repository import AnswerView
+from bot.storage.repository import AnswerView, AuthorshipView
+from bot.ui_texts import label_map
 from bot.web.staff.auth import STAFF, Ctx, audit, page, pop_flash, set_flash
 from bot.web.staff.services import Services, href, services
 from bot.web.staff.templating import message_page, render
@@ -40,12 +42,20 @@ def _profile_url(request: Request, conversation_id: str, anchor: str = "") -> st
     return href(request, f"/gespraech/{conversation_id}") + (f"#{anchor}" if anchor else "")
 
 
-def answer_groups(answers: list[AnswerView], states: dict[str, str]) -> list[dict]:
-    """The verbatim answers under the six questions (every question, answered or not)."""
-    return [{"id": q.id, "number": q.number, "title": q.title.standard,
-             "answers": [a for a in answers if a.question_id == q.id],
-             "state": states.get(q.id)}
-            for q in load_questions()]
+def answer_groups(answers: list[AnswerView], states: dict[str, str],
+                  writing: AuthorshipView | None = None) -> list[dict]:
+    """The verbatim answers under the six questions (every question, answered or not).
+    When someone wrote for the person (issue 16), the person's own words come first and
+    each answer says whose words it is (`whose`: answer id → "Angaben der Mutter")."""
+    groups = []
+    for q in load_questions():
+        own = sorted((a for a in answers if a.question_id == q.id),
+                     key=lambda a: a.voice != "person")
+        whose = {a.id: label for a in own
+                 if (label := voice_label(writing, a.voice, False)) is not None}
+        groups.append({"id": q.id, "number": q.number, "title": q.title.standard,
+                       "answers": own, "whose": whose, "state": states.get(q.id)})
+    return groups
 
 
 def _load(svc: Services, conversation_id: str) -> dict | None:
@@ -58,9 +68,16 @@ def _load(svc: Services, conversation_id: str) -> dict | None:
     return {
         "row": row, "notes": by_section(notes), "profile": profile,
         "groups": answer_groups(svc.store.active_answers(conversation_id),
-                                svc.store.question_states(conversation_id)),
+                                svc.store.question_states(conversation_id),
+                                svc.store.authorship(conversation_id)),
+        "writing": authorship_line(svc.store.authorship(conversation_id)),
+        "voices": {voice: voice_label(svc.store.authorship(conversation_id), voice, False)
+                   for voice in ("person", "writer")},
         "urgent": svc.store.urgent_needs(conversation_id),
+        "urgent_kinds": {key: value["standard"]
+                         for key, value in label_map("urgent_kinds").items()},
         "crisis_markers": svc.store.crisis_markers(conversation_id),
+        "callbacks": svc.store.callback_requests_of(conversation_id),
     }
 
 

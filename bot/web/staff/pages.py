@@ -102,6 +102,8 @@ async def conversation_list(request: Request, ctx: Ctx, resume_error: str | None
     query = " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_CHARS]
     crisis_only = request.query_params.get("krise") == "1"
     found = await run_in_threadpool(svc.conversations.rows, query)
+    callback_ids = {r.conversation_id for r in
+                    await run_in_threadpool(svc.store.callback_requests)}
     crisis_total = sum(1 for row in found if row.crisis is not None)
     rows = [row for row in found if row.crisis is not None] if crisis_only else found
     pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
@@ -130,7 +132,7 @@ async def conversation_list(request: Request, ctx: Ctx, resume_error: str | None
                   next_link=list_link(number + 1) if number < pages else None,
                   crisis_only=crisis_only, crisis_total=crisis_total,
                   crisis_link=list_link(crisis=True), all_link=list_link(crisis=False),
-                  resume_error=resume_error, code=code,
+                  resume_error=resume_error, code=code, callback_ids=callback_ids,
                   flash=await pop_flash(request, ctx))
 
 

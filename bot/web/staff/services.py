@@ -36,6 +36,8 @@ class Services:
     clock: Clock
     # PDF exports per staff account (WeasyPrint takes about a second each)
     pdf_limiter: Limiter | None = None
+    # clicks on a button of the bot's last reply, counted apart (bot/web/api.py _guard)
+    click_limiter: Limiter | None = None
 
 
 def services(request: Request) -> Services:

@@ -1,20 +1,20 @@
-"""Production set-up on one host, and a throwaway local cluster on loopback.
+"""A throwaway local cluster on loopback, for tests, benchmarks and trying the scaled set-up.
 
-Rasa scales by running several Rasa servers behind a load balancer that share a PostgreSQL
-tracker store and a Redis lock store (REST channel: no sticky sessions). Two entry points:
+In production the host's systemd runs the processes (``deploy/systemd/``, README
+"Production and scaling"); this module stands in for it where there is no systemd to ask,
+with the same commands (``bot.services``), configuration, nginx template and migrations
+(``bot.host``):
 
-``python -m bot.cluster serve``
-    The processes of one host, configured from ``LWIW_*`` environment variables (README,
-    "Production and scaling"): Alembic migrations, action server(s), N Rasa servers, nginx
-    balancing across them (passive health checks, ``proxy_next_upstream``), the web app with
-    several uvicorn workers. Runs in the foreground and restarts a process that dies.
-
-``python -m bot.cluster up | down | status [--dir DIR]``
-    A throwaway cluster for tests, benchmarks and humans: PostgreSQL (``initdb`` +
-    ``pg_ctl`` as the postgres user) and Redis (``redis-server --port --dir``) from Debian
-    packages on free loopback ports inside DIR, and ``serve`` in the background with two Rasa
-    servers. ``down`` stops everything and removes DIR. ``up --single`` starts the default
-    one-server set-up instead (SQLite, one Rasa server, no Redis, no nginx), for comparisons.
+``python -m tests.support.cluster up | down | status [--dir DIR]`` (``deploy/cluster.sh``)
+    PostgreSQL (``initdb`` + ``pg_ctl`` as the postgres user) and Redis (``redis-server
+    --port --dir``) from the Debian packages that scripts/setup.sh installs, on free loopback
+    ports inside DIR, and ``serve`` in the background with two Rasa servers behind nginx.
+    ``down`` stops everything and removes DIR. ``up --single`` starts the default one-server
+    set-up instead (SQLite, one Rasa server, no Redis, no nginx), for comparisons.
+``python -m tests.support.cluster serve``
+    Started by ``up``: migrations, then the action server(s), the Rasa servers, nginx and
+    the web app, configured from ``LWIW_*`` variables; restarts a process that dies (the
+    fault test and benchmark kill some) and stops all of them on SIGTERM.
 """
 
 from __future__ import annotations
@@ -38,13 +38,13 @@ from pathlib import Path
 
 import httpx
 
+from bot.host import HostConfig, write_nginx_conf, write_rasa_endpoints
 from bot.settings import ROOT
 
-NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 DEFAULT_DIR = Path(os.environ.get("LWIW_CLUSTER_DIR", "/tmp/lwiw-cluster"))
 STATE_FILE = "cluster.json"            # written by `up`: ports, secrets, pids of pg/redis/serve
 PROCESSES_FILE = "processes.json"      # written by `serve`: the pid and port of every process
-MIGRATION_LOCK = 7_351_007            # pg_advisory_lock key: one host migrates at a time
+MODULE = "tests.support.cluster"
 
 
 def log(message: str) -> None:
@@ -58,130 +58,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _ports(value: str | None, first: int, count: int) -> list[int]:
-    """Explicit ports ("5005,5006") or `count` consecutive ports from `first`."""
-    if value:
-        ports = [int(p) for p in value.split(",") if p.strip()]
-        if len(ports) != count:
-            raise ValueError(f"{count} ports needed, got {value!r}")
-        return ports
-    return [first + i for i in range(count)]
-
-
-# --- serve: the processes of one host --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    """Everything `serve` needs, from the environment (see README "Production and scaling")."""
-
-    database_url: str
-    redis_url: str | None
-    rasa_ports: list[int]
-    action_ports: list[int]
-    lb_port: int
-    action_lb_port: int
-    web_host: str
-    web_port: int
-    web_workers: int
-    model: Path | None
-    nginx: str
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ServeConfig:
-        from bot.settings import get_settings
-
-        env = os.environ if environ is None else environ
-        settings = get_settings()
-        rasa_servers = int(env.get("LWIW_RASA_SERVERS", "1"))
-        action_servers = int(env.get("LWIW_ACTION_SERVERS", "1"))
-        config = cls(
-            database_url=settings.database_url,
-            redis_url=env.get("LWIW_REDIS_URL") or None,
-            rasa_ports=_ports(env.get("LWIW_RASA_PORTS"), settings.rasa_port, rasa_servers),
-            action_ports=_ports(env.get("LWIW_ACTION_PORTS"), settings.action_port,
-                                action_servers),
-            lb_port=int(env.get("LWIW_LB_PORT", "5000")),
-            action_lb_port=int(env.get("LWIW_ACTION_LB_PORT", "5050")),
-            web_host=settings.web_host,
-            web_port=settings.web_port,
-            web_workers=int(env.get("LWIW_WEB_WORKERS", "2")),
-            model=Path(env["LWIW_MODEL"]) if env.get("LWIW_MODEL") else None,
-            nginx=env.get("LWIW_NGINX", "nginx"),
-        )
-        config.check()
-        return config
-
-    def check(self) -> None:
-        from bot.internal_auth import load_internal_secret
-
-        # Rasa and the action server accept only our processes: the production set-up
-        # (not SQLite) must have LWIW_INTERNAL_SECRET; fail here, before anything starts
-        load_internal_secret(self.database_url)
-        if len(self.rasa_ports) > 1 and not self.redis_url:
-            raise ValueError("several Rasa servers need a shared lock store: set LWIW_REDIS_URL")
-        if len(self.rasa_ports) > 1 and self.database_url.startswith("sqlite"):
-            raise ValueError("several Rasa servers need a shared tracker store: set "
-                             "LWIW_DATABASE_URL to a PostgreSQL database")
-
-    @property
-    def balanced(self) -> bool:
-        return len(self.rasa_ports) > 1 or len(self.action_ports) > 1
-
-    @property
-    def rasa_url(self) -> str:
-        """Where the web app sends chat messages: nginx, or the only Rasa server."""
-        port = self.lb_port if len(self.rasa_ports) > 1 else self.rasa_ports[0]
-        return f"http://127.0.0.1:{port}"
-
-    @property
-    def action_target_port(self) -> int:
-        """Where Rasa calls actions: nginx, or the only action server."""
-        return self.action_lb_port if len(self.action_ports) > 1 else self.action_ports[0]
-
-
-def render_nginx_conf(config: ServeConfig, directory: Path, read_timeout: float) -> str:
-    """deploy/nginx.conf.template with the upstreams of this host filled in."""
-
-    def servers(ports: list[int]) -> str:
-        # passive health check: three failed attempts within 5 s take a server out for 5 s,
-        # then nginx tries it again with real traffic (a restarted server rejoins by itself).
-        # A refused connection is passed on to the next server at once, so a dead server
-        # costs nothing; one overloaded moment does not take the last live server out.
-        return "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=5s;"
-                         for p in ports)
-
-    actions = ""
-    if len(config.action_ports) > 1:
-        actions = (ACTIONS_BLOCK.replace("@ACTION_SERVERS@", servers(config.action_ports))
-                   .replace("@ACTION_LB_PORT@", str(config.action_lb_port))
-                   .replace("@READ_TIMEOUT@", str(int(read_timeout))))
-    text = NGINX_TEMPLATE.read_text(encoding="utf-8")
-    for key, value in {
-        "@DIR@": str(directory),
-        "@RASA_SERVERS@": servers(config.rasa_ports),
-        "@LB_PORT@": str(config.lb_port),
-        "@READ_TIMEOUT@": str(int(read_timeout)),
-        "@ACTIONS@": actions,
-    }.items():
-        text = text.replace(key, value)
-    return text
-
-
-ACTIONS_BLOCK = """
-    upstream actions {
-@ACTION_SERVERS@
-    }
-    server {
-        listen 127.0.0.1:@ACTION_LB_PORT@;
-        location / {
-            proxy_pass http://actions;
-            proxy_connect_timeout 5s;
-            proxy_read_timeout @READ_TIMEOUT@s;
-            proxy_next_upstream error timeout http_502 http_503;
-        }
-    }
-"""
+# --- serve: the processes, kept running (in production systemd does this) -----------------
 
 
 @dataclass
@@ -208,7 +85,7 @@ class Managed:
 
 
 class Supervisor:
-    def __init__(self, config: ServeConfig, var_dir: Path) -> None:
+    def __init__(self, config: HostConfig, var_dir: Path) -> None:
         self.config = config
         self.var_dir = var_dir
         self.logs = var_dir / "logs"
@@ -235,17 +112,14 @@ class Supervisor:
         for number, port in enumerate(config.rasa_ports, start=1):
             settings = dataclasses.replace(base, rasa_port=port,
                                            action_port=config.action_target_port)
-            endpoints = services.write_endpoints(settings, config.redis_url)
+            endpoints = write_rasa_endpoints(config, port)     # as lwiw-rasa@PORT does
             self.managed.append(Managed(
                 f"rasa-{number}",
                 lambda s=settings, e=endpoints, n=number: services.start_rasa(
                     s, model, e, self.logs / f"rasa-{n}.log"),
                 f"http://127.0.0.1:{port}/", port))
         if config.balanced:
-            self.nginx_dir.mkdir(parents=True, exist_ok=True)
-            conf = self.nginx_dir / "nginx.conf"
-            timeout = float(os.environ.get("LWIW_RASA_TIMEOUT", "45")) + 30
-            conf.write_text(render_nginx_conf(config, self.nginx_dir, timeout), encoding="utf-8")
+            conf = write_nginx_conf(config, self.nginx_dir)      # as lwiw-nginx does
             self.managed.append(Managed(
                 "nginx", lambda: self._start_nginx(conf),
                 f"{config.rasa_url}/" if len(config.rasa_ports) > 1
@@ -336,44 +210,18 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def migrate(database_url: str) -> None:
-    """Alembic migrations to head. On PostgreSQL under an advisory lock, so that several
-    hosts starting at once do not run the same migration twice."""
-    from bot.storage.migrate import upgrade_to_head
-
-    if not database_url.startswith("postgresql"):
-        upgrade_to_head(database_url)
-        return
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url, future=True)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
-            try:
-                upgrade_to_head(database_url)
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
-                                   {"key": MIGRATION_LOCK})
-    finally:
-        engine.dispose()
-
-
 def serve(start_timeout: float = 900) -> int:
-    """Run the processes of one host until SIGTERM/SIGINT (the production entry point)."""
+    """Run the processes of the local cluster until SIGTERM/SIGINT (started by `up`)."""
+    from bot.host import check_and_migrate
     from bot.settings import VAR_DIR
 
-    config = ServeConfig.from_env()
     # Rasa's listen backlog (default 100): when a server dies, the people whose messages it
     # was working on send them again at once, and all of them and all the others land on
     # the servers left; with 100 the kernel drops connections, nginx times out connecting
-    # and takes the last server out as well.
+    # and takes the last server out as well. (deploy/systemd/ sets the same.)
     os.environ.setdefault("SANIC_BACKLOG", "1024")
-    from bot.settings import private_dir
-    from bot.web.config import check_environment
-
-    private_dir(VAR_DIR)
-    check_environment(VAR_DIR)   # the web app's secret key and proxies, before anything starts
+    log("checking the configuration, running database migrations")
+    config = check_and_migrate()     # what lwiw-migrate.service runs in production
     supervisor = Supervisor(config, VAR_DIR)
 
     def on_signal(*_: object) -> None:
@@ -382,8 +230,6 @@ def serve(start_timeout: float = 900) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        log("running database migrations")
-        migrate(config.database_url)
         model = config.model
         if model is None:
             from bot.build import train_if_needed
@@ -429,21 +275,6 @@ def missing_packages() -> list[str]:
     if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         missing.append("nginx")
     return missing
-
-
-def ensure_packages() -> None:
-    """Install PostgreSQL, Redis and nginx from Debian packages when missing."""
-    missing = missing_packages()
-    if not missing:
-        return
-    if os.geteuid() != 0:
-        raise RuntimeError(f"missing Debian packages: {' '.join(missing)} "
-                           f"(sudo apt-get install {' '.join(missing)})")
-    log(f"installing Debian packages: {' '.join(missing)}")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
 
 
 def inherited_env() -> dict[str, str]:
@@ -543,7 +374,7 @@ class LocalCluster:
             self.load()
             if _alive(self.state.get("serve_pid")):
                 raise RuntimeError(f"a cluster is running in {self.base_dir}; "
-                                   f"`python -m bot.cluster down --dir {self.base_dir}` first")
+                                   f"`python -m {MODULE} down --dir {self.base_dir}` first")
             self.down()
         self.base_dir.mkdir(parents=True)
         self.base_dir.chmod(0o711)    # the postgres user must reach its data directory
@@ -563,7 +394,10 @@ class LocalCluster:
             env["LWIW_RASA_SERVERS"] = "1"
             env["LWIW_WEB_WORKERS"] = str(self.web_workers)
         else:
-            ensure_packages()
+            missing = missing_packages()
+            if missing:
+                raise RuntimeError(f"missing Debian packages: {' '.join(missing)} "
+                                   f"(scripts/setup.sh installs them)")
             env["LWIW_DATABASE_URL"] = self._start_postgres(free_port())
             env["LWIW_REDIS_URL"] = self._start_redis(free_port())
             env["LWIW_RASA_SERVERS"] = str(self.rasa_servers)
@@ -589,7 +423,7 @@ class LocalCluster:
         self.var_dir.mkdir(exist_ok=True)
         output = open(self.base_dir / "serve.log", "ab")  # noqa: SIM115 - owned by the child
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cluster", "serve"], cwd=ROOT,
+            [sys.executable, "-m", MODULE, "serve"], cwd=ROOT,
             env={**inherited_env(), **self.state["env"],
                  "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")},
             stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
@@ -639,7 +473,7 @@ class LocalCluster:
         )
         with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
-                "\n# throwaway instance of bot.cluster: loopback only, own socket directory\n"
+                "\n# throwaway instance (tests/support/cluster.py): loopback only, own socket dir\n"
                 f"listen_addresses = '127.0.0.1'\nport = {port}\n"
                 f"unix_socket_directories = '{run}'\nmax_connections = 300\n"
             )
@@ -768,10 +602,10 @@ class LocalCluster:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.cluster", description=__doc__,
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the processes of one host (config from LWIW_* env)")
+    sub.add_parser("serve", help="run the processes (started by `up`; production: systemd)")
     up = sub.add_parser("up", help="start a throwaway local cluster in --dir")
     down = sub.add_parser("down", help="stop the local cluster and remove --dir")
     status = sub.add_parser("status", help="show the processes of the local cluster")
@@ -805,7 +639,7 @@ def _command(args: argparse.Namespace) -> int:
         cluster.up()
         print(f"web app:   {cluster.web_url}/")
         print(f"database:  {cluster.database_url}")
-        print(f"stop with: python -m bot.cluster down --dir {cluster.base_dir}")
+        print(f"stop with: deploy/cluster.sh down --dir {cluster.base_dir}")
         return 0
     if args.command == "down":
         cluster.down(keep=args.keep)
