@@ -19,8 +19,8 @@ test: setup
 	.venv/bin/pytest -p no:cacheprovider -rA --durations=15 tests
 	faketime -f '+365d' .venv/bin/pytest -p no:cacheprovider -q $(DATED_TESTS)
 
-# the inner loop: everything that needs no trained model and no running servers (a few
-# seconds to a minute); `make test` runs all of it
+# the inner loop: everything that needs no trained model and no running servers (one to
+# three minutes); `make test` runs all of it
 test-fast:
 	.venv/bin/ruff check bot actions tests bench
 	.venv/bin/pytest -p no:cacheprovider -q -m "not slow" tests

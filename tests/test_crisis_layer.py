@@ -111,7 +111,7 @@ def test_held_out_figures_do_not_fall_back():
 
 def test_second_held_out_set_figures_do_not_fall_back():
     """tests/data/crisis/heldout_b.yml: other writers, written 2026-12-01 before it was read;
-    only its figures are read (README, "Crisis layer")."""
+    only its figures are read (docs/figures.md, "Crisis layer")."""
     recall, decided, asked = _figures("heldout_b")
     assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.97
     assert decided <= 13 and asked <= 13

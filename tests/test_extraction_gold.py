@@ -2,7 +2,7 @@
 bench/extraction_split.py): the figures of bench/extraction_eval.py may not fall below what
 the extractor reached. The extractor was tuned on the development part only; the held-out
 figures were read once, at the end, and are guarded as they are (below the targets of
-issue 13 for most fields — see README, "Extraction figures")."""
+issue 13 for most fields — see docs/figures.md, "Extraction")."""
 
 from __future__ import annotations
 
