@@ -24,13 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.cluster_load import process_table  # noqa: E402
-from bot.services import free_port  # noqa: E402
+from bot.services import free_port, wait_for  # noqa: E402
 
 LWIW = str(ROOT / ".venv" / "bin" / "lwiw")
 
@@ -94,17 +92,7 @@ def measure_run(allow_tensorflow: bool, settle: float) -> list[tuple[str, int]]:
                                     stderr=subprocess.STDOUT, text=True,
                                     start_new_session=True)
         try:
-            url = f"http://127.0.0.1:{env['LWIW_WEB_PORT']}/health"
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline:
-                if launcher.poll() is not None:
-                    raise RuntimeError(f"lwiw run ended: {launcher.stdout.read()[-2000:]}")
-                try:
-                    if httpx.get(url, timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(1)
+            wait_for(f"http://127.0.0.1:{env['LWIW_WEB_PORT']}/health", launcher, timeout=600)
             time.sleep(settle)
             return tree_memory(launcher.pid)
         finally:

@@ -220,10 +220,7 @@ def build_rules(spec: dict[str, Any]) -> dict[str, Any]:
             steps: list[dict[str, Any]] = [{"intent": intent}, *_act(item["actions"])]
             if starts:
                 # another form takes over; when it ends, the stage's form goes on (below)
-                if form != starts:
-                    steps += _form(starts)
-                else:
-                    steps += _form(form)
+                steps += _form(starts)
             elif item.get("leaves_form"):
                 steps.append({"active_loop": None})
             elif not item.get("waits_for_answer"):

@@ -178,7 +178,7 @@ def chat(assistant: Assistant) -> Chat:
 
 # fixtures that need the trained model or start real servers: their tests are `slow`, so
 # that `make test-fast` (-m "not slow") never waits for training or a Rasa start
-SLOW_FIXTURES = {"assistant", "model_path", "chat", "cluster"}
+SLOW_FIXTURES = {"assistant", "model_path", "chat"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -75,7 +75,7 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
         return "past_home"
     preposition = before[-1] if before else ""
     last_words = " ".join(before[-4:])
-    clause_text = " ".join(t.lower_ for t in doc[clause[0]:clause[1]])
+    clause_text = span_lower(doc, clause)
     sentence_text = span_lower(doc, sentence) if sentence else clause_text
     if MOVING.search(clause_text) and preposition in {"in", "nach", "im"} and not (
             PAST_AFTER.search(after) or HOME_CUES & set(before)
@@ -86,7 +86,7 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
         return "move_to"  # "Wir suchen Wohnung barrierefrei, am liebsten in Lohbrügge"
     if HOME_AFTER.search(after) and not (wish_in_clause and MOVE_VERBS.search(after)):
         return "home"  # "Winterhude ist mein Zuhause", "auf st. pauli wohnen is geil"
-    if STAYING.search(" ".join(t.lower_ for t in doc[clause[0]:clause[1]])) and (
+    if STAYING.search(clause_text) and (
             preposition in {"in", "im", "auf"}):
         return "home"  # "ich will hier in Bergedorf bleiben": a wish to stay
     if HOME_PHRASES.search(last_words) or HOME_PLACES.search(last_words):

@@ -52,7 +52,6 @@ LIMITATION_CUES = re.compile(
     r"überfordert|zu viel|vergesse|vergess|"
     r"unsicher|keine kraft|schmerz\w*|weh|brauche jemanden|muss mir jemand|mit jemandem|"
     r"zitter\w*|steif|gelähmt|lahm|außer|unmöglich|nicht möglich|"
-    r"(wenn|sobald) (man|jemand|wer) (\w+ ){0,2}(erinnert|hilft|begleitet|dabei ist|mitkommt)|"
     r"erinnert werden|brauch\w* (ich )?(wen|wem|jemand\w*)|"
     r"brauche? (\w+ ){0,5}(assistenz|hilfe|pflege|unterstützung|jemand\w*)|"
     r"(wird|werden) (mir |ihm |ihr )?(\w+ )?(angereicht|gemacht|erledigt|übernommen|"
@@ -112,7 +111,8 @@ def polarity(lowered: str) -> str | None:
                                                           lowered):
         return "ability"
     cleaned = POSITIVE_NEGATION.sub(" ", lowered)
-    if ANY_NEGATION.search(cleaned) or LIMITATION_CUES.search(cleaned):
+    if ANY_NEGATION.search(cleaned) or LIMITATION_CUES.search(cleaned) or (
+            HELP_CONDITION.search(cleaned)):
         if re.search(r"\bohne\b", cleaned) and not re.search(
                 r"\b(nicht|nichts|nie|kein\w*|kaum|schwer|schlecht|unmöglich)\b", cleaned):
             return "ability"  # "ohne Rollator gehe ich zum Bäcker"

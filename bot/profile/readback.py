@@ -96,6 +96,7 @@ _LINKERS = frozenset({"der", "die", "das", "den", "dem", "denen", "dessen", "der
                       "eine", "einem"})
 
 
+@lru_cache(maxsize=4096)
 def needs_quote(text: str) -> bool:
     """Whether turning `text` to "Sie" could change what it says: a negation (a template
     around it may turn it round), or a "mir"/"mich" that need not mean the speaker's own
