@@ -13,6 +13,7 @@ from bot.crisis import assess
 from bot.crisis.followup import reply
 from bot.dialogue import Turn
 from bot.dialogue import crisis as crisis_dialogue
+from bot.dialogue.slots import Slot, Stage
 
 
 def _source(tracker: Tracker) -> str:
@@ -131,7 +132,7 @@ class ActionCrisisFollowup(Action):
     async def run(self, dispatcher, tracker, domain) -> list:
         followup = followup_turn(tracker)
         turn = followup.turn if followup else Turn(slots={"crisis_followup": None})
-        if not turn.replies and tracker.get_slot("stage") != "new":
+        if not turn.replies and tracker.get_slot(Slot.STAGE) != Stage.NEW:
             turn.say("utter_default")       # at "new" the welcome follows
         return events(turn, dispatcher)
 

@@ -24,6 +24,7 @@ from bot.dialogue import (
     summary,
     words,
 )
+from bot.dialogue.slots import Slot, Stage, answer_slot
 
 # a validator's way to say "this message is not for the form": the form steps back
 # (ActionExecutionRejected) and the rules answer it as a global intent
@@ -126,7 +127,7 @@ class ValidateOnboardingForm(_RepairingValidation):
     def unvalidated(self, slot: str, value: Any, tracker: Tracker) -> bool:
         if slot == "consent":
             # a validated consent always moves the stage on from "new"
-            return tracker.get_slot("stage") == "new"
+            return tracker.get_slot(Slot.STAGE) == Stage.NEW
         if slot == "easy_language":
             # a validated choice is stored (with consent)
             return not conversation.language_recorded(store(), tracker.sender_id,
@@ -236,36 +237,67 @@ class ValidateInterviewForm(_RepairingValidation):
         # validation leaves an answer slot empty or at the question's end state
         return not interview.is_final(value)
 
+    # one validator per question of texts/questions.yml (bot.catalogue.QUESTION_IDS; a test
+    # checks that every question has one): Rasa's FormValidationAction looks them up by the
+    # slot's name, validate_<slot>
 
-def _question_validator(question_id: str):
-    def validate(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 domain: DomainDict, released: bool = False) -> dict[str, Any]:
+    def validate_answer_living(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict,
+                               released: bool = False) -> dict[str, Any]:
+        return self._validate_question("living", value, dispatcher, tracker, released)
+
+    def validate_answer_self(self, value: Any, dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict,
+                             released: bool = False) -> dict[str, Any]:
+        return self._validate_question("self", value, dispatcher, tracker, released)
+
+    def validate_answer_people(self, value: Any, dispatcher: CollectingDispatcher,
+                               tracker: Tracker, domain: DomainDict,
+                               released: bool = False) -> dict[str, Any]:
+        return self._validate_question("people", value, dispatcher, tracker, released)
+
+    def validate_answer_neighbourhood(self, value: Any, dispatcher: CollectingDispatcher,
+                                      tracker: Tracker, domain: DomainDict,
+                                      released: bool = False) -> dict[str, Any]:
+        return self._validate_question("neighbourhood", value, dispatcher, tracker, released)
+
+    def validate_answer_professional(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict,
+                                     released: bool = False) -> dict[str, Any]:
+        return self._validate_question("professional", value, dispatcher, tracker, released)
+
+    def validate_answer_contribution(self, value: Any, dispatcher: CollectingDispatcher,
+                                     tracker: Tracker, domain: DomainDict,
+                                     released: bool = False) -> dict[str, Any]:
+        return self._validate_question("contribution", value, dispatcher, tracker, released)
+
+    def _validate_question(self, question_id: str, value: Any,
+                           dispatcher: CollectingDispatcher, tracker: Tracker,
+                           released: bool = False) -> dict[str, Any]:
+        """The answer to `question_id` (its slot answer_<question_id>): stored, or the
+        question's next step (bot/dialogue/interview.py)."""
+        slot = answer_slot(question_id)
         if value is None:
             # a slot cleared by an action (resume, go back) is not an answer
             return {}
         crisis = checked_answer(tracker, value, dispatcher, released)
         if crisis is not None:
-            return {**crisis.slots, f"answer_{question_id}": None}
-        message = message_for(tracker, f"answer_{question_id}", value, released)
+            return {**crisis.slots, slot: None}
         turn = interview.handle_value(
             store(), tracker.sender_id, question_id, str(value), tracker.get_slot("ask_mode"),
-            bool(tracker.get_slot("consent")), message=message, easy=easy(tracker),
-            states={f"answer_{q}": tracker.get_slot(f"answer_{q}") for q in QUESTION_IDS},
+            bool(tracker.get_slot("consent")),
+            message=message_for(tracker, slot, value, released), easy=easy(tracker),
+            states={answer_slot(q): tracker.get_slot(answer_slot(q)) for q in QUESTION_IDS},
             reoffered=tracker.get_slot("reoffered") or [],
             person_asked=tracker.get_slot("person_asked") or [],
             cue=tracker.get_slot("authorship_cue"),
         )
-        return _result(turn, dispatcher, f"answer_{question_id}")
-
-    validate.__name__ = f"validate_answer_{question_id}"
-    return validate
-
-
-for _qid in QUESTION_IDS:
-    setattr(ValidateInterviewForm, f"validate_answer_{_qid}", _question_validator(_qid))
+        return _result(turn, dispatcher, slot)
 
 
 class _AskQuestion(Action):
+    """Asks the interview's question `question_id` (again, or its follow-up)."""
+
     question_id = ""
 
     def name(self) -> str:
@@ -279,11 +311,32 @@ class _AskQuestion(Action):
                                     tracker.sender_id), dispatcher)
 
 
-# one ask action per question (Rasa looks them up by name)
-for _qid in QUESTION_IDS:
-    globals()[f"ActionAskAnswer{_qid.title()}"] = type(
-        f"ActionAskAnswer{_qid.title()}", (_AskQuestion,), {"question_id": _qid}
-    )
+# one ask action per question of texts/questions.yml (Rasa looks them up by name; a test
+# checks that every question has one)
+
+
+class ActionAskAnswerLiving(_AskQuestion):
+    question_id = "living"
+
+
+class ActionAskAnswerSelf(_AskQuestion):
+    question_id = "self"
+
+
+class ActionAskAnswerPeople(_AskQuestion):
+    question_id = "people"
+
+
+class ActionAskAnswerNeighbourhood(_AskQuestion):
+    question_id = "neighbourhood"
+
+
+class ActionAskAnswerProfessional(_AskQuestion):
+    question_id = "professional"
+
+
+class ActionAskAnswerContribution(_AskQuestion):
+    question_id = "contribution"
 
 
 class ValidateSummaryForm(_RepairingValidation):

@@ -42,6 +42,8 @@ def model_path() -> Path:
 
 
 def rasa_env() -> dict[str, str]:
+    # the whole environment, copied for a child process (its LWIW_* settings are read by
+    # bot/settings.py in the child): the one place outside bot/settings.py that reads it
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -1,14 +1,11 @@
-"""The guiding questions of "Leben wie ich will", loaded from data/questions.yml."""
+"""The guiding questions of "Leben wie ich will", loaded from texts/questions.yml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from bot.settings import DATA_DIR
+from bot import texts
 
 QUESTION_IDS = ("living", "self", "people", "neighbourhood", "professional", "contribution")
 
@@ -46,22 +43,22 @@ def _text2(raw: dict) -> Text2:
     return Text2(standard=str(raw["standard"]).strip(), easy=str(raw["easy"]).strip())
 
 
-@lru_cache(maxsize=4)
-def load_questions(path: Path = DATA_DIR / "questions.yml") -> tuple[Question, ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+@lru_cache(maxsize=1)
+def load_questions() -> tuple[Question, ...]:
+    raw = texts.load("questions")["questions"]
     questions = tuple(
         Question(
-            id=item["id"], number=index + 1, title=_text2(item["title"]),
+            id=question_id, number=index + 1, title=_text2(item["title"]),
             question=_text2(item["question"]), more=_text2(item["more"]),
             examples=_text2(item["examples"]),
             about_question=_text2(item["about_person"]["question"]),
             about_more=_text2(item["about_person"]["more"]),
         )
-        for index, item in enumerate(raw)
+        for index, (question_id, item) in enumerate(raw.items())
     )
     ids = tuple(q.id for q in questions)
     if ids != QUESTION_IDS:
-        raise ValueError(f"data/questions.yml must list {QUESTION_IDS} in order, got {ids}")
+        raise ValueError(f"texts/questions.yml must list {QUESTION_IDS} in order, got {ids}")
     return questions
 
 

@@ -101,17 +101,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def add_module_parsers(sub, argv: list[str] | None = None) -> None:
-    """`staff` and `purge` (bot/staff/cli.py), and `export` (bot/export/cli.py, if it
-    exists). The export module loads spaCy (seconds), so it is only wired in when the
-    command is `export` or the overview is asked for."""
-    import importlib.util
-
+    """`staff` and `purge` (bot/staff/cli.py), and `export` (bot/export/cli.py). The export
+    module loads spaCy (seconds), so it is only wired in when the command is `export` or
+    the overview is asked for."""
     from bot.staff.cli import add_parsers
 
     add_parsers(sub)
     args = sys.argv[1:] if argv is None else argv
     wanted = not args or args[0] in ("export", "-h", "--help")
-    if wanted and importlib.util.find_spec("bot.export.cli") is not None:
+    if wanted:
         from bot.export.cli import add_parser
 
         add_parser(sub)

@@ -24,28 +24,26 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.settings import ROOT
+from bot.settings import ROOT, Settings
 
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 MIGRATION_LOCK = 7_351_007            # pg_advisory_lock key: one host migrates at a time
 
 
-def _ports(value: str | None, first: int, count: str | None) -> list[int]:
-    """Explicit ports ("5005,5006") or `count` consecutive ports from `first`.
+def _ports(listed: tuple[int, ...], first: int, count: int | None) -> list[int]:
+    """Explicit ports (LWIW_RASA_PORTS=5005,5006) or `count` consecutive ports from `first`.
 
     With an explicit list the count may be left out; given, it must match."""
-    if value:
-        ports = [int(p) for p in value.split(",") if p.strip()]
-        if count is not None and len(ports) != int(count):
-            raise ValueError(f"{count} ports needed, got {value!r}")
-        return ports
-    return [first + i for i in range(int(count or "1"))]
+    if listed:
+        if count is not None and len(listed) != count:
+            raise ValueError(f"{count} ports needed, got {','.join(map(str, listed))!r}")
+        return list(listed)
+    return [first + i for i in range(count or 1)]
 
 
 @dataclass(frozen=True)
@@ -66,34 +64,31 @@ class HostConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> HostConfig:
-        from bot.settings import get_settings
-
-        env = os.environ if environ is None else environ
-        settings = get_settings()
+        """From the settings in `environ` (default: this process's environment)."""
+        settings = Settings.from_env(environ)
         config = cls(
             database_url=settings.database_url,
-            redis_url=env.get("LWIW_REDIS_URL") or None,
-            rasa_ports=_ports(env.get("LWIW_RASA_PORTS"), settings.rasa_port,
-                              env.get("LWIW_RASA_SERVERS")),
-            action_ports=_ports(env.get("LWIW_ACTION_PORTS"), settings.action_port,
-                                env.get("LWIW_ACTION_SERVERS")),
-            lb_port=int(env.get("LWIW_LB_PORT", "5000")),
-            action_lb_port=int(env.get("LWIW_ACTION_LB_PORT", "5050")),
+            redis_url=settings.redis_url,
+            rasa_ports=_ports(settings.rasa_ports, settings.rasa_port, settings.rasa_servers),
+            action_ports=_ports(settings.action_ports, settings.action_port,
+                                settings.action_servers),
+            lb_port=settings.lb_port,
+            action_lb_port=settings.action_lb_port,
             web_host=settings.web_host,
             web_port=settings.web_port,
-            web_workers=int(env.get("LWIW_WEB_WORKERS", "2")),
-            model=Path(env["LWIW_MODEL"]) if env.get("LWIW_MODEL") else None,
-            nginx=env.get("LWIW_NGINX", "nginx"),
+            web_workers=settings.web_workers,
+            model=settings.model,
+            nginx=settings.nginx,
         )
-        config.check()
+        config.check(settings)
         return config
 
-    def check(self) -> None:
+    def check(self, settings: Settings | None = None) -> None:
         from bot.internal_auth import load_internal_secret
 
         # Rasa and the action server accept only our processes: the production set-up
         # (not SQLite) must have LWIW_INTERNAL_SECRET; fail here, before anything starts
-        load_internal_secret(self.database_url)
+        load_internal_secret(self.database_url, settings=settings)
         if len(self.rasa_ports) > 1 and not self.redis_url:
             raise ValueError("several Rasa servers need a shared lock store: set LWIW_REDIS_URL")
         if len(self.rasa_ports) > 1 and self.database_url.startswith("sqlite"):
@@ -122,7 +117,9 @@ class HostConfig:
 def nginx_read_timeout() -> float:
     """nginx waits 30 s longer for Rasa than the web app does (LWIW_RASA_TIMEOUT): the web
     app gives up first and answers the person."""
-    return float(os.environ.get("LWIW_RASA_TIMEOUT", "45")) + 30
+    from bot.settings import get_settings
+
+    return get_settings().rasa_timeout + 30
 
 
 def render_nginx_conf(config: HostConfig, directory: Path, read_timeout: float) -> str:

@@ -20,12 +20,11 @@ database (the production set-up) it must be set: every process of a host needs t
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from bot.settings import VAR_DIR, generated_secret
+from bot.settings import VAR_DIR, Settings, generated_secret, get_settings
 
 HEADER = "X-LWIW-Internal"
 SECRET_ENV = "LWIW_INTERNAL_SECRET"
@@ -54,17 +53,19 @@ def _check(value: str, origin: str) -> str:
     return value
 
 
-def load_internal_secret(database_url: str | None = None, var_dir: Path = VAR_DIR) -> str:
+def load_internal_secret(database_url: str | None = None, var_dir: Path = VAR_DIR,
+                         settings: Settings | None = None) -> str:
     """LWIW_INTERNAL_SECRET, or for the local SQLite set-up one generated into
     var/internal_secret (mode 600) on first use and reused afterwards.
 
     `database_url` (default: LWIW_DATABASE_URL): anything but SQLite is the production
-    set-up, where the secret must come from the environment.
+    set-up, where the secret must come from the environment. `settings`: default, this
+    process's.
     """
-    from_env = os.environ.get(SECRET_ENV)
-    if from_env:
-        return _check(from_env, SECRET_ENV)
-    url = database_url if database_url is not None else os.environ.get("LWIW_DATABASE_URL", "")
+    settings = settings or get_settings()
+    if settings.internal_secret:
+        return _check(settings.internal_secret, SECRET_ENV)
+    url = database_url if database_url is not None else settings.database_url
     if url and not url.startswith("sqlite"):
         raise MissingSecret(f"{SECRET_ENV} must be set when the database is not SQLite "
                             "(the production set-up); see README")
@@ -73,7 +74,7 @@ def load_internal_secret(database_url: str | None = None, var_dir: Path = VAR_DI
 
 def secret_from_env() -> str:
     """The secret of a Rasa or action server process: its launcher always sets it."""
-    value = os.environ.get(SECRET_ENV, "")
+    value = get_settings().internal_secret
     if not value:
         raise MissingSecret(f"{SECRET_ENV} is not set: start the servers with `lwiw run`, "
                             "the systemd units (deploy/systemd/) or bot.services")

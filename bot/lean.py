@@ -10,8 +10,9 @@ block off (bench/memory.py measures the difference in the same run).
 
 from __future__ import annotations
 
-import os
 import sys
+
+from bot.settings import env_value
 
 BLOCKED = ("tensorflow",)
 
@@ -19,7 +20,8 @@ BLOCKED = ("tensorflow",)
 def keep_tensorflow_out() -> bool:
     """Makes `import tensorflow` fail in this process (thinc then goes without it). Returns
     whether the block is on; a no-op when TensorFlow is already imported."""
-    if os.environ.get("LWIW_ALLOW_TENSORFLOW") == "1":
+    # only this one setting: the others are read (and checked) later, by the process itself
+    if env_value("allow_tensorflow"):
         return False
     if any(name in sys.modules and sys.modules[name] is not None for name in BLOCKED):
         return False

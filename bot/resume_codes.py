@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import os
 import re
 import secrets
 import unicodedata
@@ -29,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.settings import DATA_DIR
+from bot.settings import DATA_DIR, DEFAULTS, get_settings
 
 WORDS_PER_CODE = 4
 NUMBERS = range(10, 100)          # the two digits at the end
@@ -99,7 +98,8 @@ def _pepper() -> bytes:
     """LWIW_RESUME_PEPPER, or derived from the web app's secret key (LWIW_SECRET_KEY or
     var/secret_key), which every process of an installation already shares. Cached per
     setting, so a changed setting (a test, a restart with new keys) takes effect."""
-    return _pepper_for(os.environ.get(PEPPER_ENV), os.environ.get("LWIW_SECRET_KEY"))
+    settings = get_settings()
+    return _pepper_for(settings.resume_pepper, settings.secret_key)
 
 
 @lru_cache(maxsize=8)
@@ -115,7 +115,7 @@ def _pepper_for(pepper_setting: str | None, secret_setting: str | None) -> bytes
 
 def check_pepper() -> str | None:
     """LWIW_RESUME_PEPPER if set (ValueError if it is no generated secret), else None."""
-    configured = os.environ.get(PEPPER_ENV)
+    configured = get_settings().resume_pepper
     if not configured:
         return None
     from bot.web.config import GENERATE_HINT, secret_problem
@@ -175,10 +175,11 @@ class ResumePolicy:
     below 1 in 10,000.
     """
 
-    client_failures: int = 10            # per sender id and per address, in the window
-    global_failures: int = 100           # all paths together, in the window
-    window_seconds: int = 3600
-    idle_days: int = 180                 # a code unused for longer no longer works
+    # the defaults are the settings' (bot/settings.py: LWIW_RESUME_*)
+    client_failures: int = DEFAULTS.resume_client_failures   # per sender id and address
+    global_failures: int = DEFAULTS.resume_global_failures   # all paths together
+    window_seconds: int = 60 * DEFAULTS.resume_window_minutes
+    idle_days: int = DEFAULTS.resume_code_idle_days           # unused longer: no longer works
 
     @property
     def window_minutes(self) -> int:
@@ -186,17 +187,13 @@ class ResumePolicy:
 
     @classmethod
     def from_env(cls) -> ResumePolicy:
-        def number(name: str, default: int) -> int:
-            value = int(os.environ.get(name, str(default)))
-            if value < 1:
-                raise ValueError(f"{name} must be at least 1")
-            return value
-
+        """LWIW_RESUME_* (each at least 1: bot/settings.py checks it)."""
+        settings = get_settings()
         return cls(
-            client_failures=number("LWIW_RESUME_CLIENT_FAILURES", cls.client_failures),
-            global_failures=number("LWIW_RESUME_GLOBAL_FAILURES", cls.global_failures),
-            window_seconds=60 * number("LWIW_RESUME_WINDOW_MINUTES", 60),
-            idle_days=number("LWIW_RESUME_CODE_IDLE_DAYS", cls.idle_days),
+            client_failures=settings.resume_client_failures,
+            global_failures=settings.resume_global_failures,
+            window_seconds=60 * settings.resume_window_minutes,
+            idle_days=settings.resume_code_idle_days,
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -66,7 +65,7 @@ def write_endpoints(settings: Settings, lock_store_url: str | None = None) -> Pa
         "action_endpoint": {"url": f"http://127.0.0.1:{settings.action_port}/webhook",
                             "headers": {HEADER: f"${{{SECRET_ENV}}}"}},
     }
-    lock_store_url = lock_store_url or os.environ.get("LWIW_REDIS_URL")
+    lock_store_url = lock_store_url or settings.redis_url
     if lock_store_url:
         redis = make_url(lock_store_url)
         endpoints["lock_store"] = {

@@ -1,41 +1,23 @@
-"""Shared fixtures: a temporary database, and the real assistant on loopback ports."""
+"""Shared fixtures: a temporary database, and the real assistant on loopback ports.
+
+Only fixtures live here; the helpers they use are in tests/support/ (tests import them from
+there, never from this file or from another test module)."""
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bot import internal_auth, services
+from bot import services
 from bot.services import free_port
 from bot.settings import Settings
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.repository import Store
-
-# the day the tests' fixed dates (TODAY = 2026-11-21 in several files) were written for
-FIXED_NOW = datetime(2026, 11, 21, 9, 0, 0)
-# what the test session's Rasa and action server require of every caller (bot/internal_auth.py)
-INTERNAL_SECRET = secrets.token_urlsafe(48)
-
-
-class FixedClock:
-    """A clock for `Store(clock=...)` and the staff console: naive UTC, moves only when
-    told, so that a test gives the same result on every day of the year."""
-
-    def __init__(self, start: datetime = FIXED_NOW) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support.chat import INTERNAL_SECRET, Chat
+from tests.support.clock import FixedClock
 
 
 @pytest.fixture()
@@ -141,34 +123,6 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield instance
     finally:
         instance.stop()
-
-
-class Chat:
-    """One person talking to Rasa's REST channel (as the web app does: with the internal
-    secret of the test session's assistant)."""
-
-    def __init__(self, rasa_url: str, sender: str | None = None,
-                 secret: str = INTERNAL_SECRET) -> None:
-        self.url = f"{rasa_url}/webhooks/rest/webhook"
-        self.sender = sender or f"test-{uuid.uuid4().hex[:12]}"
-        self.headers = internal_auth.headers(secret)
-        self.history: list[tuple[str, list[dict]]] = []
-
-    def send(self, text: str) -> list[dict]:
-        reply = httpx.post(self.url, json={"sender": self.sender, "message": text},
-                           headers=self.headers, timeout=120)
-        reply.raise_for_status()
-        messages = reply.json()
-        self.history.append((text, messages))
-        return messages
-
-    @staticmethod
-    def texts(messages: list[dict]) -> str:
-        return "\n".join(m.get("text", "") for m in messages if m.get("text"))
-
-    @staticmethod
-    def payloads(messages: list[dict]) -> list[dict]:
-        return [m["custom"] for m in messages if "custom" in m]
 
 
 @pytest.fixture()

@@ -293,7 +293,7 @@ def test_a_follow_up_inside_an_answer_during_the_interview(action_store):
 
 @pytest.mark.parametrize("text", [p[0] for p in PHRASINGS[::3]])
 def test_both_registers_for_every_kind_of_message(text):
-    from tests.test_knowledge_facts import UNGROUPED, doubled_words
+    from tests.support.wording import UNGROUPED, doubled_words
 
     standard = answer(text, easy=False, today=TODAY).replies[0].text
     easy = answer(text, easy=True, today=TODAY).replies[0].text

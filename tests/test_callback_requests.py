@@ -22,6 +22,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
+from bot.services import free_port
 from bot.settings import ROOT
 from bot.staff.accounts import Accounts
 from bot.staff.retention import Retention
@@ -31,19 +32,25 @@ from bot.storage.repository import CallbackRequestView, Store
 from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
 from bot.web.staff.callbacks import contact_href
-from tests.conftest import FIXED_NOW, FixedClock, free_port
-from tests.support.loopback import uvicorn_serving
-from tests.test_staff_support import audit_rows, backdate, csrf_from, login, seed_conversation
-from tests.web_helpers import (
+from tests.support.browser import (
     artifact,
     axe_violations,
     chromium,
     format_violations,
     page_opener,
 )
+from tests.support.clock import FIXED_NOW, FixedClock
+from tests.support.loopback import uvicorn_serving
+from tests.support.staff import (
+    PASSWORD,
+    SECRET,
+    audit_rows,
+    backdate,
+    csrf_from,
+    login,
+    seed_conversation,
+)
 
-SECRET = "Zq1vY3n0dW5kLXJ1ZWNrcnVmLXRlc3QtZ2VoZWltbmlz"  # random: weak keys are refused
-PASSWORD = "rueckruf-passwort-2026"
 ANSWERS = {"living": "Ich möchte in einer WG wohnen.",
            "neighbourhood": "Ich wohne in Eimsbüttel."}
 PHONE = "040 123 456 78"

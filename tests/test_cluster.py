@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bench.cluster_load import MESSAGES_PER_CONVERSATION, _sigterm_as_exit, run_setup
+from tests.support.browser import artifact
 from tests.support.cluster import missing_packages
-from tests.web_helpers import artifact
 
 pytestmark = pytest.mark.slow
 

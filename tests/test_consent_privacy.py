@@ -21,7 +21,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -36,6 +35,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.domain_gen import chat_responses
 from bot.settings import ROOT
 from bot.tracker_store import (
     REDACTED_SLOT_VALUE,
@@ -44,9 +44,10 @@ from bot.tracker_store import (
     consent_before,
     redact,
 )
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
-RESPONSES = yaml.safe_load((ROOT / "domain" / "responses.yml").read_text(encoding="utf-8"))
+# the chat responses as Rasa has them (texts/chat.yml, generated into the domain)
+RESPONSES = {"responses": chat_responses()}
 CRISIS_NUMBER = "0800 111 0 111"
 
 

@@ -100,21 +100,21 @@ def test_development_figures_do_not_fall_back():
     """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
     recall, decided, asked = _figures("dev")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 1 and asked <= 13
+    assert decided <= 2 and asked <= 13
 
 
 def test_held_out_figures_do_not_fall_back():
     recall, decided, asked = _figures("heldout")
-    assert recall[ACUTE] >= 0.95 and recall[CONCERN] >= 0.97
-    assert decided <= 1 and asked <= 5
+    assert recall[ACUTE] >= 0.97 and recall[CONCERN] >= 0.99
+    assert decided <= 2 and asked <= 4
 
 
 def test_second_held_out_set_figures_do_not_fall_back():
     """tests/data/crisis/heldout_b.yml: other writers, written 2026-12-01 before it was read;
     only its figures are read (docs/figures.md, "Crisis layer")."""
     recall, decided, asked = _figures("heldout_b")
-    assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.97
-    assert decided <= 13 and asked <= 13
+    assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.99
+    assert decided <= 3 and asked <= 22
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():
@@ -260,10 +260,14 @@ def test_the_layer_asks_where_its_classifier_is_unsure(monkeypatch):
     assert "unsure" in unsure.categories and unsure.as_dict()["certain"] is False
     assert assessed(plain, CLASSIFIER_THRESHOLD).certain is True
     assert assessed(plain, UNSURE_THRESHOLD - 0.01) is None
-    # a pattern the classifier all but rules out is dropped; otherwise it decides
+    # a pattern the classifier all but rules out is dropped; one it finds unlikely is asked
+    # about (the pattern's category kept); otherwise the pattern decides
     explicit = "ich hab mich heute wieder geritzt"
     assert assessed(explicit, LEXICON_VETO - 0.01) is None
-    found = assessed(explicit, LEXICON_VETO)
+    doubted = assessed(explicit, LEXICON_VETO)
+    assert doubted.level == CONCERN and doubted.certain is False
+    assert doubted.categories == ("self_harm", "unsure")
+    found = assessed(explicit, UNSURE_THRESHOLD)
     assert found.level == ACUTE and found.certain is True
 
 

@@ -25,8 +25,8 @@ from bot.storage.models import utcnow
 from bot.storage.repository import CrisisMarkerView, Store
 from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
-from tests.conftest import FixedClock
-from tests.test_staff_support import audit_rows, backdate, login, seed_conversation
+from tests.support.clock import FixedClock
+from tests.support.staff import audit_rows, backdate, login, seed_conversation
 
 PASSWORD = "krisen-passwort-2026"
 SECRET = "thYYkarb-ue_7DwVpRU4SDpac4X3TglFUBXW_jy0ENA"  # random: weak keys are refused

@@ -17,9 +17,9 @@ from bot.profile import build_profile, validation_errors
 from bot.staff.accounts import Accounts
 from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
-from tests.conftest import Chat
-from tests.test_e2e_conversation import button_payloads, question_ids, start
-from tests.test_staff_support import login
+from tests.support.chat import Chat
+from tests.support.e2e import button_payloads, question_ids, start
+from tests.support.staff import login
 
 pytestmark = pytest.mark.slow
 

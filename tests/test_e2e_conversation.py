@@ -15,7 +15,8 @@ from bot.catalogue import QUESTION_IDS, load_questions
 from bot.dialogue import summary
 from bot.knowledge import entry
 from bot.resume_codes import code_hash, find_code
-from tests.conftest import Chat
+from tests.support.chat import Chat
+from tests.support.e2e import button_payloads, question_ids, start
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +29,6 @@ ANSWERS = {
     "contribution": ["Ich kann gut zuhören und helfe meiner Nachbarin."],
 }
 CRISIS_NUMBER = "0800 111 0 111"
-
-
-def question_ids(messages: list[dict]) -> list[str]:
-    return [p["question_id"] for p in Chat.payloads(messages) if "question_id" in p]
-
-
-def button_payloads(messages: list[dict]) -> list[str]:
-    return [b["payload"] for m in messages for b in m.get("buttons", [])]
 
 
 def _events(assistant, sender: str) -> list[str]:
@@ -53,18 +46,6 @@ def _parses(assistant, sender: str) -> list[dict]:
             text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
                  "ORDER BY id"), {"s": sender}).scalars().all()
     return [json.loads(row)["parse_data"] for row in rows]
-
-
-def start(chat: Chat, easy: bool) -> list[dict]:
-    welcome = chat.send("Moin")
-    assert "/affirm" in button_payloads(welcome) and "/deny" in button_payloads(welcome)
-    asked_language = chat.send("/affirm")
-    assert "/affirm" in button_payloads(asked_language)
-    asked_urgent = chat.send("/affirm" if easy else "/deny")
-    assert "/affirm" in button_payloads(asked_urgent)
-    first = chat.send("nein")
-    assert question_ids(first) == ["living"]
-    return first
 
 
 @pytest.mark.parametrize("easy", [False, True], ids=["standard", "leichte-sprache"])

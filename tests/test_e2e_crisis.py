@@ -15,7 +15,7 @@ import pytest
 from bot.catalogue import QUESTION_IDS
 from bot.export import export_conversation
 from bot.resume_codes import find_code
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 pytestmark = pytest.mark.slow
 

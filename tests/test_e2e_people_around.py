@@ -14,11 +14,9 @@ from bot.knowledge import current_text, faq_entry
 from bot.staff.accounts import Accounts
 from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
-from tests.conftest import Chat
-from tests.test_callback_requests import PASSWORD, SECRET
-from tests.test_e2e_conversation import button_payloads, question_ids, start
-from tests.test_e2e_truthful import SIMPLE, to_question
-from tests.test_staff_support import audit_rows, login
+from tests.support.chat import Chat
+from tests.support.e2e import SIMPLE, button_payloads, question_ids, start, to_question
+from tests.support.staff import PASSWORD, SECRET, audit_rows, login
 
 pytestmark = pytest.mark.slow
 

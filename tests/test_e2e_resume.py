@@ -18,7 +18,7 @@ from sqlalchemy import delete
 
 from bot.resume_codes import ResumePolicy, address_key, find_code, sender_key
 from bot.storage.models import ResumeFailure
-from tests.conftest import Chat
+from tests.support.chat import Chat
 
 pytestmark = pytest.mark.slow
 

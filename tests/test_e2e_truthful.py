@@ -16,21 +16,13 @@ from bot.catalogue import QUESTION_IDS, load_questions
 from bot.dialogue import summary
 from bot.export import export_conversation
 from bot.knowledge import FAQ_TOPICS, entry, faq_entry
-from tests.conftest import Chat
-from tests.test_e2e_conversation import button_payloads, question_ids, start
+from tests.support.chat import Chat
+from tests.support.e2e import SIMPLE, button_payloads, question_ids, start, to_question
 
 pytestmark = pytest.mark.slow
 
 DELETE_ALL = "wirklich alles löschen"
 CORRECTION_PROMPT = "richtig heißen"
-SIMPLE = {
-    "living": "Ich möchte alleine wohnen, mit meinem Hund.",
-    "self": "Mit meinem Tablet lasse ich mir Briefe vorlesen.",
-    "people": "Meine Schwester hilft mir beim Einkaufen.",
-    "neighbourhood": "Ich wohne in Barmbek-Nord und gehe gern in die Bücherhalle.",
-    "professional": "Jemand, der mir bei Briefen vom Amt hilft.",
-    "contribution": "Ich kann gut zuhören und helfe meiner Nachbarin.",
-}
 
 
 def texts(messages: list[dict]) -> str:
@@ -41,13 +33,6 @@ def examples(question_id: str) -> str:
     """The first line of a question's "weiß nicht" examples (standard register)."""
     item = next(q for q in load_questions() if q.id == question_id)
     return item.examples.standard.splitlines()[0]
-
-
-def to_question(chat: Chat, question_id: str, answers: dict[str, str] | None = None) -> None:
-    start(chat, easy=False)
-    for qid in QUESTION_IDS[: QUESTION_IDS.index(question_id)]:
-        chat.send((answers or SIMPLE)[qid])
-        assert question_ids(chat.send("nein")) != [qid]
 
 
 def to_readback(chat: Chat, answers: dict[str, str] | None = None) -> list[dict]:
@@ -249,7 +234,10 @@ def test_confirm_all_first_shows_the_remaining_items(assistant, chat):
 
 def test_read_back_quotes_words_whose_rephrasing_would_twist_them(assistant, chat):
     answers = dict(SIMPLE)
-    answers["living"] = "Ich will mehr raus. Ich wünsche mir jemand der mit mir rausgeht."
+    # "Ich will mehr raus." alone makes the crisis layer unsure since 2026-12-01 (asked, the
+    # answer kept on "nein"; docs/figures.md): this test is about the read-back
+    answers["living"] = ("Ich möchte öfter nach draußen. "
+                         "Ich wünsche mir jemand der mit mir rausgeht.")
     answers["people"] = "Ich hätte gern einen Freund der mit mir rausgeht"
     answers["self"] = "Ich kann nicht mehr alleine einkaufen, aber ich kann kochen."
     said = [texts(to_readback(chat, answers))]

@@ -19,15 +19,17 @@ from bench.extraction_split import held_out
 DEV = {"people": (0.94, 0.95), "aids": (0.97, 0.99), "places": (0.97, 0.93),
        "professional": (0.96, 0.99), "residence": (0.99, 0.97), "personal": (0.53, 0.65)}
 DEV_TWISTED = 0
-HELD_OUT = {"people": (0.84, 0.86), "aids": (0.78, 0.93), "places": (0.75, 0.83),
-            "professional": (0.78, 0.76), "residence": (0.99, 0.89), "personal": (0.52, 0.74)}
+# 2026-12-01: rules for places written on dev_c (wishes taken up later, barriers) cost the
+# held-out parts 0.01–0.03 in places while professional rose 0.03–0.04; kept, and said so
+HELD_OUT = {"people": (0.84, 0.86), "aids": (0.78, 0.93), "places": (0.72, 0.80),
+            "professional": (0.81, 0.78), "residence": (0.99, 0.89), "personal": (0.52, 0.74)}
 HELD_OUT_TWISTED = 3
 # the second gold set, by other writers (dev_c tuned on; heldout_c read before and after)
-DEV_C = {"people": (0.77, 0.78), "aids": (0.65, 0.70), "places": (0.78, 0.72),
-         "professional": (0.76, 0.64), "residence": (0.99, 0.91), "personal": (0.54, 0.73)}
-DEV_C_TWISTED = 19
-HELD_OUT_C = {"people": (0.82, 0.79), "aids": (0.46, 0.53), "places": (0.61, 0.63),
-              "professional": (0.75, 0.56), "residence": (0.99, 0.79), "personal": (0.51, 0.61)}
+DEV_C = {"people": (0.77, 0.78), "aids": (0.74, 0.79), "places": (0.84, 0.79),
+         "professional": (0.82, 0.75), "residence": (0.99, 0.91), "personal": (0.59, 0.75)}
+DEV_C_TWISTED = 2
+HELD_OUT_C = {"people": (0.82, 0.79), "aids": (0.46, 0.53), "places": (0.59, 0.61),
+              "professional": (0.78, 0.58), "residence": (0.99, 0.79), "personal": (0.51, 0.61)}
 HELD_OUT_C_TWISTED = 20
 
 
@@ -65,12 +67,14 @@ def test_the_second_set_was_split_by_the_same_rule():
     ("dev_c", DEV_C, DEV_C_TWISTED), ("heldout_c", HELD_OUT_C, HELD_OUT_C_TWISTED)])
 def test_figures_do_not_fall_back(figures, part, reached, twisted):
     tallies = figures[part]
+    # a held-out part never shows its answers, not even in a failure message
+    shown = (lambda lines: lines[:5]) if part.startswith("dev") else (lambda lines: "held out")
     for field, (precision, recall) in reached.items():
         tally = tallies[field]
-        assert tally.precision >= precision, (part, field, "precision", tally.errors[:5])
-        assert tally.recall >= recall, (part, field, "recall", tally.errors[:5])
-    assert sum(t.twisted for t in tallies.values()) <= twisted, [
-        line for t in tallies.values() for line in t.twists]
+        assert tally.precision >= precision, (part, field, "precision", shown(tally.errors))
+        assert tally.recall >= recall, (part, field, "recall", shown(tally.errors))
+    assert sum(t.twisted for t in tallies.values()) <= twisted, shown(
+        [line for t in tallies.values() for line in t.twists])
 
 
 def test_the_split_script_refuses_a_second_split(tmp_path: Path):

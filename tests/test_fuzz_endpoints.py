@@ -59,8 +59,8 @@ from bot.web.session import SALT as PUBLIC_SALT
 from bot.web.staff.app import ROUTES as STAFF_ROUTES
 from bot.web.staff.auth import COOKIE_NAME as STAFF_COOKIE
 from bot.web.staff.auth import SALT as STAFF_SALT
-from tests.conftest import INTERNAL_SECRET
-from tests.test_staff_support import login, seed_conversation
+from tests.support.chat import INTERNAL_SECRET
+from tests.support.staff import login, seed_conversation
 
 SECRET = "jBOY7jERBx72tPBemBOZcVqNCrDkLANR0t6odWQYHtk"  # random: weak keys are refused
 OTHER_SECRET = "q3V0cS1mCUgmS8Zx2bT7RrKkXoa5dLp4Nw9eYh6JfQs"  # a key the app does not know

@@ -24,7 +24,7 @@ from bot import internal_auth, services
 from bot.internal_auth import HEADER, MissingSecret, authorised, load_internal_secret
 from bot.settings import ROOT, Settings
 from bot.web.rasa import RasaClient
-from tests.conftest import INTERNAL_SECRET, Chat
+from tests.support.chat import INTERNAL_SECRET, Chat
 
 SECRET = "kP3v9QxL2mZr7TtW1yB8nF4sH6jD0cGaUeVoRiYw5NqE2bXl"   # 48 random characters
 

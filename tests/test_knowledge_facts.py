@@ -21,23 +21,22 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-import yaml
 from pypdf import PdfReader
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionFaq
-from bot import knowledge
+from bot import knowledge, texts
 from bot.budget import antrag_text, budget_message, calculate_range
 from bot.catalogue import Text2
 from bot.dialogue import conversation, summary
 from bot.easy_format import date_text, easy_euro, written_date
 from bot.export import export_conversation
 from bot.next_steps import load_rules
-from bot.settings import ROOT
 from bot.web.emergency import crisis_help
 from tests.support.rasa_actions import domain
 from tests.support.user_texts import user_texts
+from tests.support.wording import UNGROUPED, doubled_words
 
 # the day these facts were re-checked for issue 14 (injected: nothing here reads the clock)
 TODAY = date(2026, 11, 30)
@@ -278,10 +277,9 @@ def test_the_hessen_examples_are_labelled_as_such():
     assert "keine Sätze für Hamburg" in berechnung.text.standard
     assert "keine Regel aus dem Gesetz" in knowledge.entry(
         "persoenliches_budget.vorbehalt").text.standard
-    responses = yaml.safe_load((ROOT / "domain" / "responses.yml").read_text(encoding="utf-8"))
-    for variant in responses["responses"]["utter_budget_how"]:
-        assert "39 Wochen" in variant["text"] and "Hessen" in variant["text"].replace(
-            "hessischen", "Hessen")
+    for register in texts.REGISTERS:
+        said = texts.pick("chat", "utter_budget_how", register)
+        assert "39 Wochen" in said and "Hessen" in said.replace("hessischen", "Hessen")
 
 
 def _faq(topic: str, easy: bool):
@@ -361,7 +359,6 @@ def test_dates_in_leichte_sprache(value, text):
 
 
 NUMERIC_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b")
-UNGROUPED = re.compile(r"\b\d{4,}\s*Euro")
 
 
 def test_leichte_sprache_texts_write_money_and_dates_out(dated_store):
@@ -385,15 +382,6 @@ def test_leichte_sprache_texts_write_money_and_dates_out(dated_store):
 
 
 # --- the Leichte-Sprache PDF legend and doubled words ---------------------------------
-
-DOUBLED = re.compile(r"\b(\w+)\s+\1\b(?!-)", re.IGNORECASE)
-# German allows these twice in a row ("…, die die Hilfe bekommen")
-ALLOWED_TWICE = {"die", "das", "der", "sie"}
-
-
-def doubled_words(text: str) -> list[str]:
-    return [m.group(0) for m in DOUBLED.finditer(text) if m.group(1).lower() not in ALLOWED_TWICE]
-
 
 def test_no_text_has_a_doubled_word():
     assert doubled_words("Das haben Sie noch nicht nicht bestätigt.") == ["nicht nicht"]

@@ -23,8 +23,8 @@ from bot.next_steps import RuleError, derive_next_steps, load_rules
 from bot.profile import build_profile
 from bot.storage.migrate import upgrade_to_head
 from bot.storage.repository import Store
-from tests.conftest import FixedClock
-from tests.test_provider_neutral import providers_in, without_quotes
+from tests.support.clock import FixedClock
+from tests.support.providers import providers_in, without_quotes
 
 TODAY = date(2026, 11, 30)
 

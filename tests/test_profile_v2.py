@@ -22,7 +22,7 @@ from bot.profile.items import V1_PREFIX
 from bot.profile.migrate import migrate_conversation, migrate_decisions
 from bot.profile.schema import ProfileInvalid, schema_path
 from bot.web.app import create_app
-from tests.test_web_unit import make_config, session_of
+from tests.support.web_app import make_config, session_of
 
 TODAY = date(2026, 11, 21)
 

@@ -8,8 +8,6 @@ them does so inside „…“, which is taken out before the scan.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,36 +18,10 @@ from bot.budget import antrag_text, budget_message, calculate_range
 from bot.export import export_conversation
 from bot.profile import build_profile
 from bot.settings import DATA_DIR, ROOT
+from tests.support.providers import providers_in, without_quotes
+
 
 # at least these; spelling variants are folded by `squash`
-PROVIDERS = [
-    "BHH Sozialkontor", "Sozialkontor", "Elbe-Werkstätten", "Evangelische Stiftung Alsterdorf",
-    "Stiftung Alsterdorf", "Fördern & Wohnen", "Leben mit Behinderung Hamburg", "Das Rauhe Haus",
-    "Rauhe Haus", "Rauhen Haus", "Rauhes Haus", "auxiliar", "Lebenshilfe",
-]
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def squash(text: str) -> str:
-    """Case, spacing, hyphens, "&" vs "und" and umlaut spellings folded away."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("&", " und ")
-    text = text.translate(UMLAUTS)
-    return re.sub(r"[^a-z0-9]+", "", text)
-
-
-SQUASHED = {name: squash(name) for name in PROVIDERS}
-
-
-def providers_in(text: str) -> list[str]:
-    flat = squash(text)
-    return [name for name, needle in SQUASHED.items() if needle in flat]
-
-
-def without_quotes(text: str) -> str:
-    """The bot's own text: the person's words quoted in „…“ taken out."""
-    return re.sub(r"„[^“]*“", " ", text)
-
-
 class BotText(HTMLParser):
     """The text of an exported document without the person's own words (the template
     marks every verbatim fragment with the class own-words, said or said-plain)."""
@@ -98,7 +70,8 @@ def test_the_scanner_finds_variants_and_leaves_the_stadtteil(text, found):
 
 def _files() -> list[Path]:
     patterns = [
-        (ROOT / "domain", "**/*.yml"), (DATA_DIR, "*.yml"), (DATA_DIR / "knowledge", "*.yml"),
+        (ROOT / "texts", "*.yml"), (ROOT / "domain", "**/*.yml"), (DATA_DIR, "*.yml"),
+        (DATA_DIR / "knowledge", "*.yml"),
         (DATA_DIR / "gazetteer", "*.yml"), (ROOT / "templates", "**/*"),
         (ROOT / "bot" / "profile", "*.yml"),
     ]
@@ -107,7 +80,7 @@ def _files() -> list[Path]:
 
 def test_every_text_the_bot_can_say_is_provider_neutral():
     files = _files()
-    assert any(p.name == "responses.yml" for p in files)
+    assert any(p.name == "chat.yml" for p in files)
     assert any(p.parent.name == "knowledge" for p in files)
     assert any(p.name == "next_steps.yml" for p in files)
     assert any(p.name == "questions.yml" for p in files)

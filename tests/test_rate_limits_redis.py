@@ -13,10 +13,10 @@ import pytest
 import redis
 from starlette.testclient import TestClient
 
+from bot.services import free_port
 from bot.web.app import create_app
 from bot.web.limits import RateLimiter, RedisRateLimiter, make_limiter
-from tests.conftest import free_port
-from tests.test_web_unit import api, csrf_of, make_config
+from tests.support.web_app import api, csrf_of, make_config
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from alembic import command
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,6 +21,7 @@ from sqlalchemy import text as sql
 from starlette.testclient import TestClient
 
 from actions.conversation import ActionPause, ActionResume
+from bot import texts
 from bot.dialogue import conversation
 from bot.resume_codes import (
     NUMBERS,
@@ -37,7 +37,7 @@ from bot.resume_codes import (
     sender_key,
     words,
 )
-from bot.settings import ROOT
+from bot.services import free_port
 from bot.storage.db import get_engine
 from bot.storage.migrate import alembic_config, upgrade_to_head
 from bot.storage.models import utcnow
@@ -47,7 +47,7 @@ from bot.web.chat import ChatService, message_metadata, resume_payload
 from bot.web.config import WebConfig
 from bot.web.rasa import BotMessage
 from bot.web.texts import text
-from tests.conftest import FIXED_NOW, FixedClock, free_port
+from tests.support.clock import FIXED_NOW, FixedClock
 from tests.support.rasa_actions import domain
 
 CODE = re.compile(r"^[A-Z]{3,10}(-[A-Z]{3,10}){3}-[1-9][0-9]$")
@@ -74,11 +74,8 @@ def wrong_codes(count: int) -> list[str]:
 
 
 def render(response: str, easy: bool, **values: str) -> str:
-    """A response of domain/responses.yml as the person reads it."""
-    variants = yaml.safe_load((ROOT / "domain" / "responses.yml").read_text(
-        encoding="utf-8"))["responses"][response]
-    chosen = next(v for v in variants if bool(v.get("condition")) == easy)
-    return chosen["text"].format(**values)
+    """A chat response (texts/chat.yml) as the person reads it."""
+    return texts.pick("chat", response, "easy" if easy else "standard").format(**values)
 
 
 # ---------------------------------------------------------------- format and word list

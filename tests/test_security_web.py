@@ -35,6 +35,7 @@ from starlette.testclient import TestClient
 from bot import services
 from bot.export.render import STATIC_DIR, render_pdf, static_file
 from bot.resume_codes import ResumePolicy
+from bot.services import free_port
 from bot.settings import ROOT, get_settings, private_dir
 from bot.staff import accounts as accounts_module
 from bot.staff.accounts import LOCK_MINUTES, MAX_FAILURES, Accounts
@@ -51,9 +52,8 @@ from bot.web.session import COOKIE_NAME, SALT
 from bot.web.staff import create_staff_app
 from bot.web.staff.texts import st
 from bot.web.texts import text
-from tests.conftest import free_port
 from tests.support.loopback import serving
-from tests.test_staff_support import audit_rows, csrf_from, login, seed_conversation
+from tests.support.staff import audit_rows, csrf_from, login, seed_conversation
 
 # random keys (python3 -c 'import secrets; print(secrets.token_urlsafe(32))' and the like)
 SECRET = "8DGyW1BYb7fbr5vkebF1cOYGBX88FCZmpnyLqkOgk6M"

@@ -16,18 +16,18 @@ from bot.staff.notes import Notes
 from bot.storage.models import utcnow
 from bot.web.config import load_secret
 from bot.web.staff.auth import SALT
-from tests.test_staff_support import (
-    STAFF_COOKIE,
-    add_account,
-    audit_rows,
-    seed_conversation,
-)
-from tests.web_helpers import (
+from tests.support.browser import (
     artifact,
     axe_violations,
     chromium,
     format_violations,
     page_opener,
+)
+from tests.support.staff import (
+    STAFF_COOKIE,
+    add_account,
+    audit_rows,
+    seed_conversation,
 )
 
 pytestmark = pytest.mark.slow

@@ -18,6 +18,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.testclient import TestClient
 
+from bot.services import free_port
 from bot.staff.accounts import IP_MAX_FAILURES, LOCK_MINUTES, MAX_FAILURES, Accounts
 from bot.staff.audit import SYSTEM, AuditLog
 from bot.staff.notes import SECTIONS, Notes
@@ -27,9 +28,7 @@ from bot.storage.repository import Store
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
-from tests.conftest import free_port
-from tests.support.tamper import tampered
-from tests.test_staff_support import (
+from tests.support.staff import (
     STAFF_COOKIE,
     add_account,
     audit_rows,
@@ -39,6 +38,7 @@ from tests.test_staff_support import (
     lwiw,
     seed_conversation,
 )
+from tests.support.tamper import tampered
 
 SECRET = "RQieUX25Iu3ZKSeO2KIq_6d7LN8TqGFqFTDmKN8VhpI"  # random: weak keys are refused
 PASSWORD = "ein-langes-passwort-1"

@@ -22,7 +22,7 @@ from bot.staff.notes import Notes
 from bot.storage.models import utcnow
 from bot.web.app import create_app
 from bot.web.config import WebConfig
-from tests.test_staff_support import (
+from tests.support.staff import (
     STAFF_COOKIE,
     add_account,
     audit_rows,

@@ -28,6 +28,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
+from bot.services import free_port
 from bot.settings import ROOT, get_settings
 from bot.staff import totp
 from bot.staff.accounts import MAX_FAILURES, Accounts
@@ -41,9 +42,16 @@ from bot.web.config import WebConfig
 from bot.web.staff import create_staff_app
 from bot.web.staff.auth import SALT
 from bot.web.texts import text
-from tests.conftest import FixedClock, free_port
+from tests.support.browser import (
+    artifact,
+    axe_violations,
+    chromium,
+    format_violations,
+    page_opener,
+)
+from tests.support.clock import FixedClock
 from tests.support.loopback import read_back_rasa_server, serving, uvicorn_serving
-from tests.test_staff_support import (
+from tests.support.staff import (
     STAFF_COOKIE,
     TOTP_SECRET,
     audit_rows,
@@ -51,13 +59,6 @@ from tests.test_staff_support import (
     login,
     lwiw,
     seed_conversation,
-)
-from tests.web_helpers import (
-    artifact,
-    axe_violations,
-    chromium,
-    format_violations,
-    page_opener,
 )
 
 SECRET = secrets.token_urlsafe(48)

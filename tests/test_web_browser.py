@@ -13,19 +13,19 @@ from sqlalchemy import text as sql
 
 from bot.catalogue import QUESTION_IDS, load_questions
 from bot.resume_codes import code_hash
+from bot.services import free_port
 from bot.web.app import create_app
 from bot.web.config import WebConfig, load_secret
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import text
-from tests.conftest import free_port
-from tests.support.loopback import uvicorn_serving
-from tests.web_helpers import (
+from tests.support.browser import (
     artifact,
     axe_violations,
     chromium,
     format_violations,
     page_opener,
 )
+from tests.support.loopback import uvicorn_serving
 
 pytestmark = pytest.mark.slow
 

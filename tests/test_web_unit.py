@@ -4,21 +4,14 @@ or slow, the person's data pages, help in an emergency. Starlette's TestClient, 
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import re
 import socket
 import stat
-import sys
 import threading
-import types
 from collections.abc import Iterator
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from starlette.applications import Starlette
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from bot import knowledge
@@ -27,47 +20,22 @@ from bot.resume_codes import ResumePolicy
 from bot.storage.repository import Store
 from bot.web import config as web_config
 from bot.web.app import create_app
-from bot.web.config import WebConfig
 from bot.web.emergency import crisis_help
 from bot.web.limits import RateLimiter, button_intent, clean_text
 from bot.web.rasa import domain_intents, parse_reply
 from bot.web.session import COOKIE_NAME, SALT
 from bot.web.texts import REGISTERS, load_texts, text
-from tests.conftest import free_port
 from tests.support.loopback import rasa_replying, read_back_rasa_server
 from tests.support.tamper import tampered
+from tests.support.web_app import SECRET, api, csrf_of, make_config, session_of
 
-SECRET = "fmyuT0FdLGbVGXVqOXw7aJppWv-crwaKZ7scwaoa538"  # random: weak keys are refused
 CSP_PARTS = ("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'")
-
-
-def closed_port() -> int:
-    return free_port()           # bound and released again: nothing listens there
-
-
-def make_config(db_url: str, rasa_url: str | None = None, **overrides) -> WebConfig:
-    return WebConfig(rasa_url=rasa_url or f"http://127.0.0.1:{closed_port()}",
-                     database_url=db_url, secret_key=SECRET, **overrides)
 
 
 @pytest.fixture()
 def client(db_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(make_config(db_url))) as test_client:
         yield test_client
-
-
-def session_of(client: TestClient) -> dict:
-    return URLSafeTimedSerializer(SECRET, salt=SALT).loads(client.cookies[COOKIE_NAME])
-
-
-def csrf_of(client: TestClient, path: str = "/") -> str:
-    page = client.get(path)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page.text).group(1)
-
-
-def api(client: TestClient, path: str, body, token: str | None = None, **kwargs):
-    headers = {"X-CSRF-Token": token} if token else {}
-    return client.post(path, json=body, headers=headers, **kwargs)
 
 
 # ---------------------------------------------------------------- headers and cookie
@@ -514,20 +482,14 @@ def test_resume_attempts_are_limited(db_url):
 # ---------------------------------------------------------------- export and staff mount
 
 
-def test_export_without_bot_export_module_is_a_friendly_503(client, db_url, monkeypatch):
+def test_export_needs_consent_and_a_known_format(client, db_url):
     client.get("/")
     cid = session_of(client)["cid"]
     assert client.get("/meine-daten/export.pdf").status_code == 403   # no consent yet
     Store(db_url).record_consent(cid, True)
-    monkeypatch.setitem(sys.modules, "bot.export", None)              # import fails
-    reply = client.get("/meine-daten/export.pdf")
-    assert reply.status_code == 503 and text("export_unavailable", False) in reply.text.replace(
-        "&#8222;", "„").replace("&#8220;", "“")
     assert client.get("/meine-daten/export.exe").status_code == 404
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bot.export") is None,
-                    reason="bot.export is not built yet")
 def test_export_downloads_the_real_documents(client, db_url):
     client.get("/")
     cid = session_of(client)["cid"]
@@ -542,16 +504,14 @@ def test_export_downloads_the_real_documents(client, db_url):
     assert "Ich möchte mit meinem Hund alleine wohnen." in data.content.decode("utf-8")
 
 
-def test_staff_app_is_mounted_when_its_module_exists(db_url, monkeypatch):
-    if importlib.util.find_spec("bot.web.staff") is None:
-        with TestClient(create_app(make_config(db_url))) as client:
-            assert client.get("/staff/").status_code == 404
-        module = types.ModuleType("bot.web.staff")
-        module.__spec__ = importlib.machinery.ModuleSpec("bot.web.staff", loader=None)
-        module.create_staff_app = lambda: Starlette(routes=[
-            Route("/", lambda request: PlainTextResponse("staff console"))])
-        monkeypatch.setitem(sys.modules, "bot.web.staff", module)
-    with TestClient(create_app(make_config(db_url))) as client:
+def test_staff_console_is_mounted_and_shares_the_store_and_chat(db_url):
+    app = create_app(make_config(db_url))
+    staff = next(route.app for route in app.routes if getattr(route, "path", "") == "/staff")
+    assert staff.state.services.store is app.state.store
+    assert staff.state.services.chat is app.state.chat
+    with TestClient(app) as client:
         reply = client.get("/staff/", follow_redirects=False)
         assert reply.status_code != 404
         assert "frame-ancestors 'none'" in reply.headers["content-security-policy"]
+        assert not app.state.chat.rasa._client.is_closed
+    assert app.state.chat.rasa._client.is_closed          # one client, closed on shutdown

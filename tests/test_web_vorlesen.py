@@ -25,14 +25,14 @@ from bot.storage.migrate import upgrade_to_head
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.texts import text
-from tests.support.loopback import serving, uvicorn_serving
-from tests.web_helpers import (
+from tests.support.browser import (
     artifact,
     axe_violations,
     chromium,
     format_violations,
     page_opener,
 )
+from tests.support.loopback import serving, uvicorn_serving
 
 WAIT = 10_000        # ms for a state the page reaches at once (no Rasa involved)
 

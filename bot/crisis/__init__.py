@@ -29,11 +29,17 @@ CONCERN = "concern"
 # on it asks (chosen by leave-one-writer-out figures, bench/crisis_cv.py, and the development
 # part of tests/data/crisis, bench/crisis_eval.py). 21 writers, 2026-12-01: from 0.6 acute
 # 0.930, concern 0.926; decided at 0.95 instead of 0.92: 3.4 % instead of 4.2 % of everyday
-# messages get the numbers without being asked, and nothing is missed (asked instead)
+# messages get the numbers without being asked, and nothing is missed (asked instead).
+# 2026-12-01, C=300 (classifier.py), 20 writers in 4 groups: asked from 0.5 acute 0.941,
+# concern 0.938, 10.8 % of the hard everyday messages asked or decided (from 0.6: 0.931 /
+# 0.925 / 9.1 %); recall comes first
 CLASSIFIER_THRESHOLD = 0.95
-UNSURE_THRESHOLD = 0.6
-# a lexicon match counts unless the classifier is this sure it is everyday language
-LEXICON_VETO = 0.1
+UNSURE_THRESHOLD = 0.5
+# a lexicon match counts unless the classifier is this sure it is everyday language. With
+# C=300 the classifier's probabilities are more extreme: cross-validated (bench/crisis_cv.py
+# --folds 4), 0.1 dropped 15 of 2,137 crisis messages a pattern found, 0.02 drops 6 (and keeps
+# 43 more of 5,051 everyday messages, which are asked about, not decided)
+LEXICON_VETO = 0.02
 # the intent classifier's own "crisis" counts when this classifier agrees at least this much
 INTENT_AGREEMENT = 0.75
 MAX_CHARS = 4000
@@ -64,6 +70,12 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     categories = tuple(dict.fromkeys(s.category for s in words.signals_in(normal)))
     probability = classifier.probability(normal)
     if categories and probability >= LEXICON_VETO:
+        if probability < UNSURE_THRESHOLD:
+            # the two opinions disagree (a pattern, but a classifier that finds it unlikely:
+            # often a quote, a past told as past, an idiom no list names): ask, as for the
+            # classifier's own unsure band — the numbers and the direct question, and a
+            # "no" keeps the answer. Cross-validated, half of these are everyday messages
+            return Assessment(CONCERN, (*categories, "unsure"), probability, certain=False)
         level = ACUTE if any(words.levels[c] == ACUTE for c in categories) else CONCERN
         return Assessment(level, categories, probability)
     if probability >= CLASSIFIER_THRESHOLD or (

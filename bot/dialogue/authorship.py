@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from bot.dialogue import Incoming, Turn, words
+from bot.dialogue.slots import Slot
 from bot.profile.items import WriterSide
 from bot.storage.repository import AuthorshipView, Store
 
@@ -31,7 +32,7 @@ SELF, WITH_SUPPORT, ON_BEHALF = "self", "with_support", "on_behalf"
 MODES = (SELF, WITH_SUPPORT, ON_BEHALF)
 # ask who writes as an onboarding step of its own (see the module docstring)
 ASK_IN_ONBOARDING = False
-# the intents of the buttons (domain/responses.yml utter_offer_authorship and
+# the intents of the buttons (texts/chat.yml utter_offer_authorship and
 # utter_ask_authorship) and the words of the buttons' titles, folded
 INTENTS = {"authorship_self": SELF, "authorship_support": WITH_SUPPORT,
            "authorship_other": ON_BEHALF}
@@ -384,24 +385,24 @@ def choose(store: Store, sender_id: str, value: str, message: Incoming,
            consent: bool | None) -> Turn:
     """The person's reply to "Wer schreibt hier?" (slot `authorship`)."""
     if value in MODES:
-        return Turn(slots={"authorship": value})
+        return Turn(slots={Slot.AUTHORSHIP: value})
     text = message.text or str(value)
     mode = button_choice(text, message.intent) or read_mode(text)
     if mode is None:
         if message.intent in OWN_REQUESTS:
-            return Turn(slots={"authorship": None}, reject=True)
-        return Turn(slots={"authorship": None}).say("utter_authorship_unclear")
-    slots: dict = {"authorship": mode}
+            return Turn(slots={Slot.AUTHORSHIP: None}, reject=True)
+        return Turn(slots={Slot.AUTHORSHIP: None}).say("utter_authorship_unclear")
+    slots: dict = {Slot.AUTHORSHIP: mode}
     detail = read_detail(text) if mode == ON_BEHALF else Detail()
     if consent:
         store.set_authorship(sender_id, mode, relation=detail.relation, name=detail.name,
                              words=_kept(text) if detail.name or detail.relation else None)
     if mode == SELF:
-        slots["authorship_detail"] = DETAIL_DONE
+        slots[Slot.AUTHORSHIP_DETAIL] = DETAIL_DONE
         return Turn(slots=slots)
     if mode == ON_BEHALF and detail.name:
         # "Ich schreibe für meinen Sohn Emil": nothing more to ask
-        slots["authorship_detail"] = DETAIL_DONE
+        slots[Slot.AUTHORSHIP_DETAIL] = DETAIL_DONE
         return Turn(slots=slots).then(on_behalf_noted(detail))
     return Turn(slots=slots)
 
@@ -422,13 +423,13 @@ def detail(store: Store, sender_id: str, mode: str | None, value: str, message: 
     """The reply to "Wer unterstützt Sie?" or "Für wen schreiben Sie …?"."""
     text = message.text or str(value)
     if value == DETAIL_DONE:
-        return Turn(slots={"authorship_detail": DETAIL_DONE})
+        return Turn(slots={Slot.AUTHORSHIP_DETAIL: DETAIL_DONE})
     if message.intent in OWN_REQUESTS and not _FOR_PERSON.search(text) \
             and not _WRITER_SAYS.search(text):
-        return Turn(slots={"authorship_detail": None}, reject=True)
+        return Turn(slots={Slot.AUTHORSHIP_DETAIL: None}, reject=True)
     given = words.is_typed(text) and not words.is_non_answer(text)
     said = read_detail(text) if given else Detail()
-    turn = Turn(slots={"authorship_detail": DETAIL_DONE})
+    turn = Turn(slots={Slot.AUTHORSHIP_DETAIL: DETAIL_DONE})
     if mode == WITH_SUPPORT:
         supporter = said.relation
         if supporter is None and given:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import Incoming, Turn, words
+from bot.dialogue.slots import Slot
 from bot.storage.repository import Store
 
 CANCELLED = "__cancelled__"
@@ -48,37 +49,37 @@ def contact_of(text: str) -> str | None:
 
 def start() -> Turn:
     """Before the form: nothing left over from an earlier request."""
-    return Turn(slots={"callback_contact": None, "callback_time": None})
+    return Turn(slots={Slot.CALLBACK_CONTACT: None, Slot.CALLBACK_TIME: None})
 
 
 def contact(value: str, message: Incoming) -> Turn:
     """The person's reply to "Unter welcher Telefonnummer oder E-Mail-Adresse …?"."""
     found = contact_of(value)
     if found is not None:
-        return Turn(slots={"callback_contact": found})
+        return Turn(slots={Slot.CALLBACK_CONTACT: found})
     if message.intent == "deny" or CANCEL.search(value or ""):
-        return Turn(slots={"callback_contact": CANCELLED, "callback_time": CANCELLED})
+        return Turn(slots={Slot.CALLBACK_CONTACT: CANCELLED, Slot.CALLBACK_TIME: CANCELLED})
     if message.intent in OWN_REQUESTS:
-        return Turn(slots={"callback_contact": None}, reject=True)
-    return Turn(slots={"callback_contact": None}).say("utter_callback_contact_invalid")
+        return Turn(slots={Slot.CALLBACK_CONTACT: None}, reject=True)
+    return Turn(slots={Slot.CALLBACK_CONTACT: None}).say("utter_callback_contact_invalid")
 
 
 def good_time(value: str, message: Incoming) -> Turn:
     """The person's reply to "Wann passt es Ihnen am besten?"; any words are a time."""
     if CANCEL.search(value or "") and contact_of(value) is None and len(value.split()) <= 4:
-        return Turn(slots={"callback_time": CANCELLED})
+        return Turn(slots={Slot.CALLBACK_TIME: CANCELLED})
     if message.intent in OWN_REQUESTS - {"resume"}:
-        return Turn(slots={"callback_time": None}, reject=True)
+        return Turn(slots={Slot.CALLBACK_TIME: None}, reject=True)
     if not words.is_typed(value) or ANY_TIME.search(value or "") or message.intent in (
             "dont_know", "skip"):
-        return Turn(slots={"callback_time": NO_TIME})
-    return Turn(slots={"callback_time": " ".join(value.split())[:MAX_TIME]})
+        return Turn(slots={Slot.CALLBACK_TIME: NO_TIME})
+    return Turn(slots={Slot.CALLBACK_TIME: " ".join(value.split())[:MAX_TIME]})
 
 
 def finish(store: Store, sender_id: str, consent: bool | None, contact_value: str | None,
            time_value: str | None, easy: bool) -> Turn:
     """After the form: store the request (only with consent) and say what happens now."""
-    turn = Turn(slots={"callback_contact": None, "callback_time": None})
+    turn = Turn(slots={Slot.CALLBACK_CONTACT: None, Slot.CALLBACK_TIME: None})
     if not consent:
         return turn.say("utter_callback_needs_consent")
     if contact_value in (None, CANCELLED) or time_value in (None, CANCELLED):

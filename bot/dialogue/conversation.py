@@ -4,19 +4,15 @@ crisis, FAQ, pause and resume, showing and deleting the person's data."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
-import yaml
-
-from bot import knowledge, urgent
+from bot import knowledge, texts, urgent
 from bot.catalogue import QUESTION_IDS, load_questions
 from bot.dialogue import Turn, authorship, quote
 from bot.dialogue.interview import FINAL_STATES, resume_slots
+from bot.dialogue.slots import Slot, Stage, answer_slot
 from bot.easy_format import date_text
 from bot.resume_codes import date_de, find_code
-from bot.settings import ROOT
 from bot.storage.repository import EXPIRED, RESUMED, TOO_MANY, Store
-from bot.ui_texts import label, label_map
 
 
 def knowledge_text(entry_id: str, easy: bool, today: date | None = None,
@@ -26,42 +22,43 @@ def knowledge_text(entry_id: str, easy: bool, today: date | None = None,
     chat as in the export. The crisis layer asks for the bare text (`with_source=False`)."""
     text = knowledge.current_text(entry_id, easy, today)
     if text is None:
-        return label("outdated", easy)
+        return texts.text("ui", "outdated", easy)
     if not with_source:
         return text
     item = knowledge.entry(entry_id)
-    source = label("source_line", easy, source=" ".join(item.source.split()),
+    source = texts.text("ui", "source_line", easy, source=" ".join(item.source.split()),
                    checked=date_text(item.checked, easy))
     if item.verify:
-        source = f"{source}\n{label('verify_note', easy)}"
+        source = f"{source}\n{texts.text('ui', 'verify_note', easy)}"
     return f"{text}\n\n{source}"
 
 
-def stage_after_resume(slots: dict, summary_done: bool) -> str:
+def stage_after_resume(slots: dict, summary_done: bool) -> Stage:
     """The stage a resumed conversation continues in (rules branch on it)."""
     if summary_done:
-        return "done"
-    if all(slots.get(f"answer_{qid}") in FINAL_STATES for qid in QUESTION_IDS):
-        return "summary"
-    return "interview"
+        return Stage.DONE
+    if all(slots.get(answer_slot(qid)) in FINAL_STATES for qid in QUESTION_IDS):
+        return Stage.SUMMARY
+    return Stage.INTERVIEW
 
 
 def reconsider_consent() -> Turn:
     """The person said yes after having said no: ask for consent again, and then what
     onboarding asks after it (language, anything urgent), as the first time."""
-    return Turn(slots={"consent": None, "stage": "new", "urgent_check": None,
-                       "urgent_text": None})
+    return Turn(slots={Slot.CONSENT: None, Slot.STAGE: Stage.NEW, Slot.URGENT_CHECK: None,
+                       Slot.URGENT_TEXT: None})
 
 
 def record_consent(store: Store, sender_id: str, given: bool, easy: bool) -> Turn:
     if given:
         store.record_consent(sender_id, True)
         store.set_language_mode(sender_id, easy)
-        return Turn(slots={"consent": True, "stage": "interview"}).say("utter_consent_thanks")
+        return Turn(slots={Slot.CONSENT: True, Slot.STAGE: Stage.INTERVIEW}).say(
+            "utter_consent_thanks")
     # Nothing is stored without consent; a row from an earlier "yes" is withdrawn too.
     if store.get_conversation(sender_id) is not None:
         store.delete_conversation(sender_id)
-    return Turn(slots={"consent": False, "stage": "no_consent"})
+    return Turn(slots={Slot.CONSENT: False, Slot.STAGE: Stage.NO_CONSENT})
 
 
 def language_recorded(store: Store, sender_id: str, easy: bool) -> bool:
@@ -79,14 +76,14 @@ def set_language(store: Store, sender_id: str, easy: bool, consent: bool | None)
 
 def no_urgent_need() -> Turn:
     """ "nein" to "Was ist dringend?": the urgent step ends, without any pointers."""
-    return Turn(slots={"urgent_check": True, "urgent_text": "-"}).say("utter_urgent_none")
+    return Turn(slots={Slot.URGENT_CHECK: True, Slot.URGENT_TEXT: "-"}).say("utter_urgent_none")
 
 
 def urgent_kinds(categories: list[str] | tuple[str, ...], easy: bool) -> str:
     """The kinds of an urgent need in words ("Geld, Essen")."""
-    names = label_map("urgent_kinds")
+    names = texts.entry("ui", "urgent_kinds")
     said = [names[c]["easy" if easy else "standard"] for c in categories if c in names]
-    return ", ".join(said) or label("urgent_unknown", easy)
+    return ", ".join(said) or texts.text("ui", "urgent_unknown", easy)
 
 
 def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bool | None,
@@ -94,7 +91,7 @@ def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bo
     categories = urgent.categorize(text)
     if consent and text.strip():
         store.record_urgent(sender_id, text, categories)
-    turn = Turn(slots={"urgent_check": True, "urgent_text": text or "-"})
+    turn = Turn(slots={Slot.URGENT_CHECK: True, Slot.URGENT_TEXT: text or "-"})
     for entry_id in urgent.pointers(categories):
         turn.say_text(knowledge_text(entry_id, easy, today))
     return turn.say("utter_urgent_later")
@@ -128,7 +125,6 @@ def human_handoff(easy: bool, consent: bool | None = None, today: date | None = 
 
 
 OWN_RESUME = "/resume"   # the bare intent: continue this sender's own conversation
-RESPONSES_FILE = ROOT / "domain" / "responses.yml"
 
 
 def pause(store: Store, sender_id: str, consent: bool | None,
@@ -138,13 +134,13 @@ def pause(store: Store, sender_id: str, consent: bool | None,
     if not consent:
         return Turn().say("utter_pause_no_consent")
     code = store.issue_resume_code(sender_id, known_code)
-    return Turn(slots={"resume_code": code}).say("utter_pause", resume_code=code)
+    return Turn(slots={Slot.RESUME_CODE: code}).say("utter_pause", resume_code=code)
 
 
 def goodbye(store: Store, sender_id: str, slots: dict) -> Turn:
-    if slots.get("consent") and not slots.get("summary_done"):
-        code = store.issue_resume_code(sender_id, slots.get("resume_code"))
-        return Turn(slots={"resume_code": code}).say("utter_goodbye_with_code", resume_code=code)
+    if slots.get(Slot.CONSENT) and not slots.get(Slot.SUMMARY_DONE):
+        code = store.issue_resume_code(sender_id, slots.get(Slot.RESUME_CODE))
+        return Turn(slots={Slot.RESUME_CODE: code}).say("utter_goodbye_with_code", resume_code=code)
     return Turn().say("utter_goodbye")
 
 
@@ -181,20 +177,15 @@ def resume(store: Store, sender_id: str, code_entity: str | None, text: str,
 
 def _welcome_back(turn: Turn, new_code: str | None = None,
                   last_used_at: datetime | None = None) -> Turn:
-    easy = turn.slots["easy_language"] is True
+    easy = turn.slots[Slot.EASY_LANGUAGE] is True
     _say_in_register(turn, "utter_resumed", easy)
     if new_code is not None:
         # "zuletzt weitergemacht am …": when the code was last issued (a pause) or used
         _say_in_register(turn, "utter_resume_new_code", easy, resume_code=new_code,
                          last_date=date_de(last_used_at) if last_used_at else "–")
-    if turn.slots["summary_done"]:
+    if turn.slots[Slot.SUMMARY_DONE]:
         _say_in_register(turn, "utter_done_help", easy)
     return turn
-
-
-@lru_cache(maxsize=1)
-def _responses() -> dict[str, list[dict]]:
-    return yaml.safe_load(RESPONSES_FILE.read_text(encoding="utf-8"))["responses"]
 
 
 def _say_in_register(turn: Turn, response: str, easy: bool, **values: str) -> None:
@@ -203,10 +194,8 @@ def _say_in_register(turn: Turn, response: str, easy: bool, **values: str) -> No
     Rasa picks a response's variant by the slots as they were before this action's events:
     after a code typed in a new browser that is the new browser's register, so a person
     who reads Leichte Sprache would get the welcome and the new code in standard German.
-    The text is the domain's own (domain/responses.yml), chosen here."""
-    variants = _responses()[response]
-    chosen = next(v for v in variants if bool(v.get("condition")) == easy)
-    turn.say_text(chosen["text"].format(**values))
+    The text is the domain's own (texts/chat.yml, generated into the domain), chosen here."""
+    turn.say_text(texts.pick("chat", response, "easy" if easy else "standard").format(**values))
 
 
 def _continue(store: Store, canonical: str, code: str | None = None) -> Turn:
@@ -214,18 +203,18 @@ def _continue(store: Store, canonical: str, code: str | None = None) -> Turn:
     conversation = store.get_conversation(canonical)
     summary_done = conversation.summary_confirmed_at is not None
     slots: dict = {
-        "consent": True,
-        "easy_language": conversation.language_mode == "easy",
-        "urgent_check": False,
-        "summary_done": summary_done,
+        Slot.CONSENT: True,
+        Slot.EASY_LANGUAGE: conversation.language_mode == "easy",
+        Slot.URGENT_CHECK: False,
+        Slot.SUMMARY_DONE: summary_done,
     }
     if code is not None:
-        slots["resume_code"] = code
+        slots[Slot.RESUME_CODE] = code
     # who is writing was asked before: the onboarding does not ask it again
-    slots.update({"authorship": store.authorship(canonical).mode,
-                  "authorship_detail": authorship.DETAIL_DONE})
+    slots.update({Slot.AUTHORSHIP: store.authorship(canonical).mode,
+                  Slot.AUTHORSHIP_DETAIL: authorship.DETAIL_DONE})
     slots.update(resume_slots(store, canonical))
-    slots["stage"] = stage_after_resume(slots, summary_done)
+    slots[Slot.STAGE] = stage_after_resume(slots, summary_done)
     return Turn(slots=slots)
 
 
@@ -236,12 +225,12 @@ def show_profile(store: Store, sender_id: str, consent: bool | None, easy: bool)
     needs = store.urgent_needs(sender_id)
     if not answers and not needs:
         return Turn().say("utter_profile_empty")
-    bullet = label("bullet", easy)
+    bullet = texts.text("ui", "bullet", easy)
     blocks = []
     for need in needs:
         # an urgent need comes first, with its kind
         kinds = urgent_kinds([c for c in (need.categories or "").split(",") if c], easy)
-        blocks.append(f"{label('urgent_heading', easy, kinds=kinds)}\n"
+        blocks.append(f"{texts.text('ui', 'urgent_heading', easy, kinds=kinds)}\n"
                       f"{bullet}„{quote(need.text)}“")
     writing = store.authorship(sender_id)
     for item in load_questions():
@@ -254,7 +243,7 @@ def show_profile(store: Store, sender_id: str, consent: bool | None, easy: bool)
 def _answer_lines(answers: list, writing, easy: bool) -> str:
     """The answers to one question as bullet lines; when someone writes for the person,
     the person's own words first, each group under whose words they are."""
-    bullet = label("bullet", easy)
+    bullet = texts.text("ui", "bullet", easy)
     if writing.mode != authorship.ON_BEHALF:
         return "\n".join(f"{bullet}„{quote(a.text)}“" for a in answers)
     parts = []
@@ -284,4 +273,4 @@ def confirm_delete(store: Store, sender_id: str, asked: bool = True,
 
 
 def summary_start() -> Turn:
-    return Turn(slots={"stage": "summary"}).say("utter_summary_intro")
+    return Turn(slots={Slot.STAGE: Stage.SUMMARY}).say("utter_summary_intro")

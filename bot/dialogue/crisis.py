@@ -18,6 +18,7 @@ from bot.crisis import ACUTE, CONCERN
 from bot.crisis.followup import NO, YES
 from bot.dialogue import Turn
 from bot.dialogue.conversation import knowledge_text
+from bot.dialogue.slots import Slot
 from bot.storage.models import utcnow
 from bot.storage.repository import Store
 
@@ -66,10 +67,10 @@ def respond(store: Store, sender_id: str, assessment: dict | None, previous_leve
         turn.say("utter_crisis_followup")
     unsure = assessment.get("certain") is False and level == CONCERN
     turn.slots = {
-        "crisis_level": level,
-        "crisis_followup": level,
-        "crisis_held": held if unsure else None,
-        "crisis_pending": _mark(store, sender_id, level, categories, consent, text, pending,
+        Slot.CRISIS_LEVEL: level,
+        Slot.CRISIS_FOLLOWUP: level,
+        Slot.CRISIS_HELD: held if unsure else None,
+        Slot.CRISIS_PENDING: _mark(store, sender_id, level, categories, consent, text, pending,
                                 source, clock),
     }
     return turn
@@ -82,12 +83,12 @@ def follow_up(store: Store, sender_id: str, answer: str, easy: bool, consent: bo
     if answer == YES:
         turn = Turn().say("utter_crisis_escalated")
         _numbers(turn, [], easy, today).say("utter_crisis_followup")
-        turn.slots = {"crisis_level": ACUTE, "crisis_followup": None, "crisis_held": None,
-                      "crisis_pending": _mark(store, sender_id, ACUTE, ["escalated"], consent,
+        turn.slots = {Slot.CRISIS_LEVEL: ACUTE, Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None,
+                      Slot.CRISIS_PENDING: _mark(store, sender_id, ACUTE, ["escalated"], consent,
                                               text, pending, source, clock)}
         return turn
     assert answer == NO
-    return Turn(slots={"crisis_followup": None, "crisis_held": None}).say(
+    return Turn(slots={Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None}).say(
         "utter_crisis_concern_no")
 
 
@@ -103,4 +104,4 @@ def record_pending(store: Store, sender_id: str, pending: list | None) -> Turn:
         store.add_crisis_marker(sender_id, mark["level"], mark["categories"],
                                 source=mark.get("source", "chat"),
                                 at=datetime.fromisoformat(mark["at"]))
-    return Turn(slots={"crisis_pending": []})
+    return Turn(slots={Slot.CRISIS_PENDING: []})

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from bot.catalogue import QUESTION_IDS, previous_question, question_payload
 from bot.dialogue import Incoming, Reply, Turn, authorship, quote, words
+from bot.dialogue.slots import Slot, answer_slot
 from bot.storage.repository import AnswerView, AuthorshipView, Store
 
 MORE = "__more__"
@@ -63,7 +64,7 @@ def ask(question_id: str, ask_mode: str | None, store: Store | None = None,
         sender_id: str | None = None) -> Turn:
     """The message that asks (or asks again) a guiding question, with the payload contract.
 
-    Texts are generated domain responses (from data/questions.yml) so that Rasa picks the
+    Texts are generated domain responses (from texts/questions.yml) so that Rasa picks the
     register by the `easy_language` slot. After "zurück" it is the choice for the answer
     shown, or the request for its new words (each said once: here, not by validation).
     """
@@ -116,7 +117,7 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
     once more at the end); `reoffered`: the questions already offered once more;
     `person_asked`: the questions after which "Was sagt … selbst dazu?" was asked;
     `cue`: who writes, as read from an answer, while the check question waits."""
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     if value in FINAL_STATES:
         return Turn(slots={slot: value})
     message = message or Incoming(text=value if value not in MARKERS else "")
@@ -141,7 +142,7 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
     if value == DONT_KNOW:
         return _dont_know(store, sender_id, question_id, message, consent, easy, writing)
     if value == MORE:
-        return Turn(slots={slot: None, "ask_mode": ASK_WHAT_ELSE})
+        return Turn(slots={slot: None, Slot.ASK_MODE: ASK_WHAT_ELSE})
     finish = _Finish(store, sender_id, question_id, consent, states, reoffered)
     if value == DONE:
         return finish("answered" if answers else "none")
@@ -179,8 +180,8 @@ def _person_words(store: Store, sender_id: str, question_id: str, value: str,
     question goes on with "Gibt es noch mehr?"."""
     from bot.dialogue import mixed
 
-    slot = f"answer_{question_id}"
-    goes_on = {slot: None, "ask_mode": ASK_MORE}
+    slot = answer_slot(question_id)
+    goes_on = {slot: None, Slot.ASK_MODE: ASK_MORE}
     if message.intent in mixed.DELETE_INTENTS and words.asks_to_delete_all(message.text):
         return Turn(reject=True)
     text = (message.text or "").strip()
@@ -198,11 +199,11 @@ def _authorship_check(store: Store, sender_id: str, question_id: str, value: str
     """The reply to "Schreiben Sie für eine andere Person?": a yes switches to writing
     for the person (the answers so far are the writer's), a no keeps everything; other
     words are an answer to the open question."""
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     typed = words.choice(message.text) if message.text else None
     yes = value == MORE or typed == words.CONFIRM
     no = value in (DONE, SKIP) or typed in (words.CHANGE, words.KEEP, words.SKIP)
-    resume = {slot: None, "ask_mode": _resume_mode(answers), "authorship_cue": None}
+    resume = {slot: None, Slot.ASK_MODE: _resume_mode(answers), Slot.AUTHORSHIP_CUE: None}
     if yes:
         cue = cue or {}
         if consent:
@@ -212,13 +213,13 @@ def _authorship_check(store: Store, sender_id: str, question_id: str, value: str
             store.set_answers_voice(sender_id, "writer")
         if not cue.get("name"):
             # no name in the words: "Für wen schreiben Sie …?" first
-            resume["ask_mode"] = AUTHORSHIP_DETAIL
+            resume[Slot.ASK_MODE] = AUTHORSHIP_DETAIL
             return Turn(slots=resume)
         return Turn(slots=resume).say("utter_authorship_switched", name=cue["name"])
     if no or value in MARKERS:
         return Turn(slots=resume).say("utter_authorship_kept")
     turn = _free_text(store, sender_id, question_id, value, message, consent, easy, writing)
-    turn.slots.setdefault("authorship_cue", None)
+    turn.slots.setdefault(Slot.AUTHORSHIP_CUE, None)
     return turn
 
 
@@ -237,8 +238,8 @@ def _authorship_detail(store: Store, sender_id: str, question_id: str, value: st
                              Incoming(said, message.intent), consent)
     if turn.reject:
         return Turn(reject=True)       # a request of its own: the rules answer, then ask
-    turn.slots.pop("authorship_detail", None)
-    turn.slots.update({f"answer_{question_id}": None, "ask_mode": _resume_mode(answers)})
+    turn.slots.pop(Slot.AUTHORSHIP_DETAIL, None)
+    turn.slots.update({answer_slot(question_id): None, Slot.ASK_MODE: _resume_mode(answers)})
     return turn
 
 
@@ -250,8 +251,8 @@ def _chosen(store: Store, sender_id: str, question_id: str, mode: str,
     if mode != authorship.SELF and answers:
         store.set_answers_voice(sender_id, "writer" if mode == authorship.ON_BEHALF
                                 else "person")
-    slots = {f"answer_{question_id}": None,
-             "ask_mode": _resume_mode(answers) if mode == authorship.SELF
+    slots = {answer_slot(question_id): None,
+             Slot.ASK_MODE: _resume_mode(answers) if mode == authorship.SELF
              else AUTHORSHIP_DETAIL}
     return Turn(slots=slots)
 
@@ -263,8 +264,8 @@ def _typed_choice(store: Store, sender_id: str, question_id: str, text: str) -> 
     store.set_authorship(sender_id, authorship.ON_BEHALF, relation=said.relation,
                          name=said.name, words=" ".join(text.split()), asked=True)
     if said.name is None:
-        return Turn(slots={f"answer_{question_id}": None, "ask_mode": AUTHORSHIP_DETAIL})
-    return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_FIRST}).then(
+        return Turn(slots={answer_slot(question_id): None, Slot.ASK_MODE: AUTHORSHIP_DETAIL})
+    return Turn(slots={answer_slot(question_id): None, Slot.ASK_MODE: ASK_FIRST}).then(
         authorship.on_behalf_noted(said))
 
 
@@ -274,7 +275,7 @@ def _free_text(store: Store, sender_id: str, question_id: str, text: str,
     from bot.dialogue import mixed
 
     writing = writing or _Writing(AuthorshipView(), [])
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     if message.intent in mixed.DELETE_INTENTS:
         return Turn(reject=True)           # "alle meine Daten löschen": the rules ask
     chosen = authorship.button_choice(text, message.intent) if consent else None
@@ -331,8 +332,8 @@ def _hint(store: Store, sender_id: str, question_id: str, text: str,
     answer = authorship.answer_beside_cue(text)
     if answer is not None:
         turn = _answer(store, sender_id, question_id, answer, True, writing)
-    turn.slots.update({f"answer_{question_id}": None, "ask_mode": AUTHORSHIP_CHECK,
-                       "authorship_cue": {"relation": hint.relation, "name": hint.name,
+    turn.slots.update({answer_slot(question_id): None, Slot.ASK_MODE: AUTHORSHIP_CHECK,
+                       Slot.AUTHORSHIP_CUE: {"relation": hint.relation, "name": hint.name,
                                           "words": " ".join(text.split())[:300]}})
     return turn
 
@@ -344,7 +345,7 @@ def _dont_know(store: Store, sender_id: str, question_id: str, message: Incoming
 
     part = mixed.answer_part(Incoming(message.text, "dont_know", entities=message.entities))
     if part is None or words.is_non_answer(part):
-        return Turn(slots={f"answer_{question_id}": None}).say(
+        return Turn(slots={answer_slot(question_id): None}).say(
             f"utter_examples_{question_id}")
     return _answer(store, sender_id, question_id, part, consent, writing).say(
         f"utter_examples_{question_id}")
@@ -363,44 +364,44 @@ class _Finish:
     def __call__(self, state: str) -> Turn:
         if self.consent:
             self.store.set_question_state(self.sender_id, self.question_id, state)
-        turn = Turn(slots={f"answer_{self.question_id}": state, "ask_mode": ASK_FIRST})
+        turn = Turn(slots={answer_slot(self.question_id): state, Slot.ASK_MODE: ASK_FIRST})
         if state == "skipped":
             turn.say("utter_skipped")
         elif state == "none":
             turn.say("utter_question_none")
         if self.states:
-            self.states[f"answer_{self.question_id}"] = state
+            self.states[answer_slot(self.question_id)] = state
             again = self._offer_again()
             if again is not None:
-                turn.slots.update({f"answer_{again}": None, "ask_mode": ASK_AGAIN,
-                                   "reoffered": [*self.reoffered, again]})
+                turn.slots.update({answer_slot(again): None, Slot.ASK_MODE: ASK_AGAIN,
+                                   Slot.REOFFERED: [*self.reoffered, again]})
         return turn
 
     def _offer_again(self) -> str | None:
-        states = [self.states.get(f"answer_{q}") for q in QUESTION_IDS]
+        states = [self.states.get(answer_slot(q)) for q in QUESTION_IDS]
         if not all(state in FINAL_STATES for state in states) or "answered" not in states:
             # someone who answered nothing at all is not asked everything again
             return None
-        return next((q for q in QUESTION_IDS if self.states.get(f"answer_{q}") == "skipped"
+        return next((q for q in QUESTION_IDS if self.states.get(answer_slot(q)) == "skipped"
                      and q not in self.reoffered), None)
 
 
 def _answer(store: Store, sender_id: str, question_id: str, text: str, consent: bool,
             writing: _Writing | None = None) -> Turn:
     if not text or not text.strip():
-        return Turn(slots={f"answer_{question_id}": None}).say("utter_default")
+        return Turn(slots={answer_slot(question_id): None}).say("utter_default")
     voice = writing.voice if writing is not None else "person"
     if consent and store.add_answer_once(sender_id, question_id, text, voice=voice) is None:
-        return Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
+        return Turn(slots={answer_slot(question_id): None, Slot.ASK_MODE: ASK_MORE}).say(
             "utter_answer_already_noted", answer=quote(text)
         )
-    turn = Turn(slots={f"answer_{question_id}": None, "ask_mode": ASK_MORE}).say(
+    turn = Turn(slots={answer_slot(question_id): None, Slot.ASK_MODE: ASK_MORE}).say(
         "utter_answer_noted", answer=quote(text)
     )
     if writing is not None and writing.on_behalf and question_id not in writing.person_asked:
         # once per question: what does the person say themself?
         writing.person_asked.append(question_id)
-        turn.slots.update({"ask_mode": PERSON, "person_asked": list(writing.person_asked)})
+        turn.slots.update({Slot.ASK_MODE: PERSON, Slot.PERSON_ASKED: list(writing.person_asked)})
     return turn
 
 
@@ -423,16 +424,16 @@ def _go_back(store: Store, sender_id: str, question_id: str, answers: list,
     """ "zurück": the most recent answer is shown with a choice (keep, change, remove);
     nothing changes until the person chooses. Without any answer to show, the previous
     question is asked again (it had none)."""
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     latest = _latest_answer(store, sender_id, question_id) if consent else None
     if latest is not None:
-        return Turn(slots={slot: None, "ask_mode": f"{BACK_MENU}:{latest.id}"})
+        return Turn(slots={slot: None, Slot.ASK_MODE: f"{BACK_MENU}:{latest.id}"})
     previous = previous_question(question_id)
     if previous is None:
         return Turn(slots={slot: None}).say("utter_go_back_first")
     if consent:
         store.set_question_state(sender_id, previous.id, None)
-    return Turn(slots={slot: None, previous.slot: None, "ask_mode": ASK_FIRST}).say(
+    return Turn(slots={slot: None, previous.slot: None, Slot.ASK_MODE: ASK_FIRST}).say(
         "utter_go_back_previous_empty")
 
 
@@ -449,26 +450,26 @@ def _choice(value: str, message: Incoming) -> str | None:
 def _back_choice(store: Store, sender_id: str, question_id: str, value: str,
                  message: Incoming, answer_id: int, answers: list, easy: bool,
                  writing: _Writing | None = None) -> Turn:
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     shown = store.answer_text(sender_id, answer_id)
     chosen = _choice(value, message)
     if message.intent in ("delete_data", "confirm_delete", "cancel_delete") and (
             chosen is None or words.asks_to_delete_all(message.text)):
         return Turn(reject=True)
     if shown is None:
-        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)})
+        return Turn(slots={slot: None, Slot.ASK_MODE: _resume_mode(answers)})
     if chosen in (words.CONFIRM, words.KEEP, words.CONFIRM_ALL, words.SKIP):
-        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)}).say(
+        return Turn(slots={slot: None, Slot.ASK_MODE: _resume_mode(answers)}).say(
             "utter_go_back_kept")
     if chosen == words.CHANGE:
-        return Turn(slots={slot: None, "ask_mode": f"{FIX}:{answer_id}"})
+        return Turn(slots={slot: None, Slot.ASK_MODE: f"{FIX}:{answer_id}"})
     if chosen == words.REMOVE:
         return _remove(store, sender_id, question_id, shown)
     if chosen == BACK:
         earlier = _latest_answer(store, sender_id, question_id, before=answer_id)
         if earlier is None:
             return Turn(slots={slot: None}).say("utter_go_back_nothing_before")
-        return Turn(slots={slot: None, "ask_mode": f"{BACK_MENU}:{earlier.id}"})
+        return Turn(slots={slot: None, Slot.ASK_MODE: f"{BACK_MENU}:{earlier.id}"})
     # new words instead of a choice: a further answer to the open question (the one
     # shown stays; the read-back lets the person remove it)
     return _free_text(store, sender_id, question_id, message.text or value, message, True,
@@ -479,14 +480,14 @@ def _remove(store: Store, sender_id: str, question_id: str, shown: AnswerView) -
     """The person chose to remove the answer shown. If that leaves an earlier question
     without any answer, that question is asked again."""
     store.supersede_answers(sender_id, [shown.id], status="removed")
-    turn = Turn(slots={f"answer_{question_id}": None}).say("utter_go_back_removed",
+    turn = Turn(slots={answer_slot(question_id): None}).say("utter_go_back_removed",
                                                            answer=quote(shown.text))
     if shown.question_id != question_id and not store.active_answers(sender_id,
                                                                      shown.question_id):
         store.set_question_state(sender_id, shown.question_id, None)
-        turn.slots.update({f"answer_{shown.question_id}": None, "ask_mode": ASK_FIRST})
+        turn.slots.update({answer_slot(shown.question_id): None, Slot.ASK_MODE: ASK_FIRST})
     else:
-        turn.slots["ask_mode"] = _resume_mode(store.active_answers(sender_id, question_id))
+        turn.slots[Slot.ASK_MODE] = _resume_mode(store.active_answers(sender_id, question_id))
     return turn
 
 
@@ -494,26 +495,26 @@ def _fix(store: Store, sender_id: str, question_id: str, value: str, message: In
          answer_id: int, answers: list) -> Turn:
     """The new words for an answer shown after "zurück": "stimmt doch" keeps it, a remove
     word removes it, anything else replaces it (the old words stay in the history)."""
-    slot = f"answer_{question_id}"
+    slot = answer_slot(question_id)
     shown = store.answer_text(sender_id, answer_id)
     if message.intent in ("delete_data", "confirm_delete", "cancel_delete") and (
             words.choice(message.text) is None or words.asks_to_delete_all(message.text)):
         return Turn(reject=True)
     if shown is None:
-        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)})
+        return Turn(slots={slot: None, Slot.ASK_MODE: _resume_mode(answers)})
     chosen = _choice(value, message)
     text = (message.text or "").strip()
     if chosen == words.REMOVE:
         return _remove(store, sender_id, question_id, shown)
     if chosen is not None or value in MARKERS or words.is_non_answer(text) \
             or not words.is_typed(text):
-        return Turn(slots={slot: None, "ask_mode": _resume_mode(answers)}).say(
+        return Turn(slots={slot: None, Slot.ASK_MODE: _resume_mode(answers)}).say(
             "utter_go_back_kept")
     new_id = store.correct_answer(sender_id, shown.id, text)
     store.record_correction(sender_id, shown.text, text, answer_id=new_id,
                             item_key=f"answer:{shown.id}", source=message.source)
     now = store.active_answers(sender_id, question_id)
-    return Turn(slots={slot: None, "ask_mode": _resume_mode(now)}).say(
+    return Turn(slots={slot: None, Slot.ASK_MODE: _resume_mode(now)}).say(
         "utter_item_corrected", item=quote(text))
 
 
@@ -526,8 +527,8 @@ def resume_slots(store: Store, sender_id: str) -> dict[str, str | None]:
     """
     states = store.question_states(sender_id)
     answered = {a.question_id for a in store.active_answers(sender_id)}
-    slots: dict[str, str | None] = {f"answer_{qid}": states.get(qid) for qid in QUESTION_IDS}
+    slots: dict[str, str | None] = {answer_slot(qid): states.get(qid) for qid in QUESTION_IDS}
     open_questions = [qid for qid in QUESTION_IDS if states.get(qid) is None]
     continues = bool(open_questions) and open_questions[0] in answered
-    slots["ask_mode"] = ASK_MORE if continues else ASK_FIRST
+    slots[Slot.ASK_MODE] = ASK_MORE if continues else ASK_FIRST
     return slots

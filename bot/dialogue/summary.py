@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from bot import texts
 from bot.dialogue import Incoming, Turn, quote, words
+from bot.dialogue.slots import Slot, Stage
 from bot.profile import build_profile, readback
 from bot.profile.items import AnswerItems, Item, derive
 from bot.storage.repository import Store
-from bot.ui_texts import label, links
 
 CONFIRM = "confirm"
 CHANGE = "change"
@@ -147,15 +148,15 @@ def ask_next(store: Store, sender_id: str, easy: bool = False,
     ("Stimmen alle diese Punkte?")."""
     items = pending_items(store, sender_id)
     if not items:
-        return Turn(slots={"current_item": None})
+        return Turn(slots={Slot.CURRENT_ITEM: None})
     if current == ALL:
-        bullet = label("bullet", easy)
+        bullet = texts.text("ui", "bullet", easy)
         listed = "\n".join(f"{bullet}{item.line(easy)}" for item in items)
-        return Turn(slots={"current_item": ALL}).say("utter_confirm_all_list", items=listed)
+        return Turn(slots={Slot.CURRENT_ITEM: ALL}).say("utter_confirm_all_list", items=listed)
     item = items[0]
     # the person's own words are quoted; a structured item is the bot's own short sentence
     response = "utter_ask_item_decision" if item.quoted else "utter_ask_item_check"
-    return Turn(slots={"current_item": item.key}).say(response, item=item.sentence(easy))
+    return Turn(slots={Slot.CURRENT_ITEM: item.key}).say(response, item=item.sentence(easy))
 
 
 def _decide_item(store: Store, sender_id: str, item: ReadBackItem, status: str,
@@ -205,20 +206,20 @@ def decide_message(store: Store, sender_id: str, key: str | None, value: str,
     if (message.intent in DELETE_INTENTS and words.asks_to_delete_all(message.text)) or (
             typed is None and message.intent in global_intents()):
         # a request of its own ("alle meine Daten löschen", an FAQ question): the rules
-        return Turn(slots={"item_decision": None}, reject=True)
+        return Turn(slots={Slot.ITEM_DECISION: None}, reject=True)
     decision = typed or (value if value in DECISIONS else None)
     if decision is None:
         # anything else: a hint with the words that work, and the item again
-        return Turn(slots={"item_decision": None}).say("utter_readback_choose")
+        return Turn(slots={Slot.ITEM_DECISION: None}).say("utter_readback_choose")
     return decide(store, sender_id, key, decision)
 
 
 def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn:
-    turn = Turn(slots={"item_decision": None})
+    turn = Turn(slots={Slot.ITEM_DECISION: None})
     if key == ALL:
         # the remaining items were shown together: a yes confirms them, anything else
         # goes through them one by one
-        turn.slots["current_item"] = None
+        turn.slots[Slot.CURRENT_ITEM] = None
         if decision in (CONFIRM, CONFIRM_ALL):
             items = pending_items(store, sender_id)
             store.confirm_answers(sender_id, [i.answer_id for i in items if i.item is None])
@@ -228,7 +229,7 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
         return turn
     if decision == CONFIRM_ALL:
         # first shown together (the ask action), confirmed only after a yes
-        turn.slots["current_item"] = ALL
+        turn.slots[Slot.CURRENT_ITEM] = ALL
         return turn
     item = _current(store, sender_id, key)
     if item is None:
@@ -247,7 +248,7 @@ def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn
         _decide_item(store, sender_id, item, "skipped")
     elif decision == CHANGE:
         # the prompt for the right words comes from the form's ask action, once
-        turn.slots["awaiting_correction"] = True
+        turn.slots[Slot.AWAITING_CORRECTION] = True
     if not whole and decision in (CONFIRM, REMOVE, SKIP):
         _confirm_decided_answers(store, sender_id)
     return turn
@@ -259,11 +260,11 @@ def correct(store: Store, sender_id: str, key: str | None, text: str,
     doch" keeps it (confirmed), a remove word removes it, "doch nicht" or "weiß nicht"
     leaves it open. The old words stay in the correction history."""
     message = message or Incoming(text=text)
-    turn = Turn(slots={"item_correction": None, "awaiting_correction": False})
+    turn = Turn(slots={Slot.ITEM_CORRECTION: None, Slot.AWAITING_CORRECTION: False})
     typed = words.choice(message.text)
     if message.intent in DELETE_INTENTS and (typed is None
                                              or words.asks_to_delete_all(message.text)):
-        return Turn(slots={"item_correction": None}, reject=True)
+        return Turn(slots={Slot.ITEM_CORRECTION: None}, reject=True)
     item = _current(store, sender_id, key)
     if item is None:
         return turn
@@ -290,18 +291,18 @@ def correct(store: Store, sender_id: str, key: str | None, text: str,
 def next_step_texts(profile: dict, easy: bool) -> list[str]:
     """The profile's next steps as chat messages in the chosen register; a step resting on
     a source not yet checked (`verify`) says "Bitte prüfen" and names it, as the export does."""
-    texts = []
+    lines = []
     for step in profile.get("next_steps", []):
         words = step.get("easy", step) if easy else step
-        text = label("next_step", easy, what=words["what"], who=words["who"],
-                     by_when=words["by_when"])
+        text = texts.text("ui", "next_step", easy, what=words["what"], who=words["who"],
+                          by_when=words["by_when"])
         unchecked = [source["title"] for source in step.get("sources", [])
                      if source.get("verify")]
         if unchecked:
             titles = "; ".join(f"„{title}“" for title in unchecked)
-            text = f"{text}\n{label('verify_step', easy, titles=titles)}"
-        texts.append(text)
-    return texts
+            text = f"{text}\n{texts.text('ui', 'verify_step', easy, titles=titles)}"
+        lines.append(text)
+    return lines
 
 
 def finish(store: Store, sender_id: str, *, consent: bool, easy: bool = False,
@@ -309,7 +310,7 @@ def finish(store: Store, sender_id: str, *, consent: bool, easy: bool = False,
     """Close the read-back: mark it confirmed, show the next steps and the download links.
     Without consent nothing was stored and nothing is (marking would create the row)."""
     if not consent:
-        return Turn(slots={"summary_done": True, "stage": "done"}).say(
+        return Turn(slots={Slot.SUMMARY_DONE: True, Slot.STAGE: Stage.DONE}).say(
             "utter_profile_no_consent")
     store.mark_summary_confirmed(sender_id)
     if not store.active_answers(sender_id):
@@ -322,6 +323,7 @@ def finish(store: Store, sender_id: str, *, consent: bool, easy: bool = False,
         for text in steps:
             turn.say_text(text)
     turn.say("utter_download_hint")
-    turn.replies[-1].custom = {"links": links("download_links", easy)}
-    turn.slots.update({"summary_done": True, "stage": "done"})
+    register = "easy" if easy else "standard"
+    turn.replies[-1].custom = {"links": list(texts.pick("ui", "download_links", register))}
+    turn.slots.update({Slot.SUMMARY_DONE: True, Slot.STAGE: Stage.DONE})
     return turn

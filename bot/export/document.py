@@ -1,30 +1,27 @@
 """What the export template needs from a profile: labels in the chosen register, the
 verbatim answers per question, the network picture and the next steps in the register.
 
-Only arrangement happens here; wording lives in templates/export/labels.yml and the
+Only arrangement happens here; wording lives in texts/export.yml and the
 profile itself.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
-import yaml
-
+from bot import texts
 from bot.catalogue import QUESTION_IDS, load_questions
 from bot.easy_format import date_text
 from bot.export.network import layout
 from bot.extraction import gazetteer
 from bot.settings import ROOT
-from bot.ui_texts import label_map
 
 TEMPLATE_DIR = ROOT / "templates" / "export"
 
 
-@lru_cache(maxsize=1)
-def labels() -> dict:
-    return yaml.safe_load((TEMPLATE_DIR / "labels.yml").read_text(encoding="utf-8"))
+def labels(register: str) -> dict:
+    """The export's headings and fixed texts (texts/export.yml) in one register."""
+    return texts.view("export", register)
 
 
 def german_date(value: str | date | datetime | None) -> str:
@@ -39,8 +36,8 @@ def _steps(profile: dict, easy: bool) -> list[dict]:
     """Next steps with their texts in the register of the document."""
     result = []
     for step in profile["next_steps"]:
-        texts = step["easy"] if easy else step
-        result.append({**step, **{k: texts[k] for k in ("what", "who", "by_when", "why")}})
+        words = step["easy"] if easy else step
+        result.append({**step, **{k: words[k] for k in ("what", "who", "by_when", "why")}})
     return result
 
 
@@ -66,7 +63,7 @@ def _whose(profile: dict, easy: bool) -> tuple[dict, dict]:
 
 
 def context(profile: dict, easy: bool, today: date) -> dict:
-    register = labels()["easy" if easy else "standard"]
+    register = labels("easy" if easy else "standard")
     # the person's own words first: the person's will comes first
     answers = {qid: sorted((a for a in profile["answers"] if a["question_id"] == qid),
                            key=lambda a: a.get("voice", "person") != "person")
@@ -99,4 +96,4 @@ def context(profile: dict, easy: bool, today: date) -> dict:
 def _urgent_kinds(easy: bool) -> dict[str, str]:
     """The kind of an urgent need (bot/urgent.py categories) as a word in the register."""
     register = "easy" if easy else "standard"
-    return {key: value[register] for key, value in label_map("urgent_kinds").items()}
+    return {key: value[register] for key, value in texts.entry("ui", "urgent_kinds").items()}

@@ -34,6 +34,8 @@ from bot.extraction.cues import (
     PRESENT_USE,
     REFUSAL,
     WISH,
+    cue_data,
+    cue_pattern,
 )
 from bot.extraction.gazetteer import gazetteer, typed_entities
 from bot.extraction.results import AidMention, Location, PlaceMention
@@ -121,7 +123,7 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     if without:
         # "Ohne Rollstuhl geht gar nichts" is a double negation: the aid is used
         return "used" if NEGATION.search(after) else None
-    if ASKED_FOR.search(around):
+    if ASKED_FOR.search(around) or ASKED_FOR.search(f"{before} {after}"):
         return "wished"  # "Mein Hörgerät brauche ich neu", "Rampe beim Vermieter angefragt"
     if set(near) & POSSESSIVES:
         return "used"
@@ -186,6 +188,27 @@ def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence:
     return False
 
 
+def _wish_before_verbless(doc: Doc, start: int, end: int, clause: Span,
+                          earlier: list[Span]) -> str:
+    """"Autofahren möchte ich lernen, mit Handgas", "…, wäre gut, und ein Hausnotruf": the
+    words around the aid have no verb and go on from a wish before the comma; that wish
+    (else "")."""
+    cut = max([i for i in range(clause[0], start) if doc[i].text in CLAUSE_PUNCT], default=None)
+    stop = min([i for i in range(end, clause[1]) if doc[i].text in CLAUSE_PUNCT],
+               default=clause[1])
+    if cut is not None:
+        own, lead = (cut + 1, stop), span_lower(doc, (clause[0], cut))
+    elif earlier:
+        own, lead = (clause[0], stop), span_lower(doc, earlier[-1])
+    else:
+        return ""
+    if has_verb(doc, own) or not WISH.search(lead) or REFUSAL.search(lead):
+        return ""
+    if start > 0 and doc[start - 1].lower_ in {"dem", "den", "der", "die", "das"}:
+        return ""  # "…, mit dem Rolli unmöglich": the aid the person has
+    return lead
+
+
 def extract_aids(doc: Doc) -> list[AidMention]:
     g = gazetteer()
     statements = sentences(doc)
@@ -206,6 +229,8 @@ def extract_aids(doc: Doc) -> list[AidMention]:
         lead = ""
         if doc[clause[0]].lower_ == "sondern" and earlier:
             lead = NEGATION.split(span_lower(doc, earlier[-1]))[0]
+        else:
+            lead = _wish_before_verbless(doc, ent.start, ent.end, clause, earlier)
         status = aid_status(doc, ent.start, ent.end, clause, sentence, others, next_clause,
                             lead)
         if status is None or (aid, status, ent.text.lower()) in seen or any(
@@ -271,6 +296,11 @@ OBSTACLE = re.compile(
     r"kaputt|fehlen (\w+ )?(bänke|aufzüge|rampen)|unmöglich|nur über (eine |die )?treppe\w*|"
     r"(komme?|kommen|kann|können) (\w+ ){0,4}(nicht|nich|kaum)( mehr)? (\w+ ){0,2}"
     r"(rein|hinein|hoch|rauf|hinauf))\b")
+# too few places, access by one channel only, crowds, a counter too high (cues.yml)
+MORE_OBSTACLES = cue_pattern("place_obstacles")
+CANNOT_BECAUSE = cue_pattern("cannot_because")
+ONLY_AT_TIMES = cue_pattern("only_at_times")
+REASON_START = re.compile(r"^(" + "|".join(cue_data()["reason_starts"]) + r")\b")
 PLACE_PAST = re.compile(r"\b(vorbei|aufgegeben|zugemacht|geschlossen|ist zu|zu ist|"
                         r"dicht gemacht|war (mein|meine|unser|unsere) \w+|eingestellt|"
                         r"mach\w* ich nicht mehr)\b")
@@ -282,7 +312,23 @@ FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.
                         r"\b(super|toll|top|klasse|mag ich|gern)\b")
 POST_OFFICE = re.compile(r"\b(zur|auf die|in die|die|der) post\b(?! (vor|sortier|lesen|"
                          r"bearbeit|erledig|aufmach))", re.I)
-PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|ausprobieren)\b")
+PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|"
+                        + "|".join(map(re.escape, cue_data()["place_wish_verbs"])) + r")\b")
+# a clause or sentence that takes up the place again: "das würd ich gern probieren",
+# "Will ich wieder machen", "da würde ich wieder hinwollen"
+ANAPHOR = re.compile(r"^(und |aber )?(das|da|dort|dahin|dorthin|den|die|es|sowas|so was)\b")
+WISH_FIRST = re.compile(r"^(will|möchte|möcht|würde|würd|hätte|wollte|mag)\b")
+
+
+def _taken_up_as_wish(lowered: str, again: bool = False) -> bool:
+    """`lowered` (a later clause, or the next sentence) wishes the place named before: it
+    starts with an anaphor or, elliptically, with the wish verb ("Will ich wieder
+    machen"); with `again` only a wish to do it again counts (for the next sentence)."""
+    if not (ANAPHOR.search(lowered) or WISH_FIRST.search(lowered)):
+        return False
+    if REFUSAL.search(lowered) or not (WISH.search(lowered) or PLACE_WISH.search(lowered)):
+        return False
+    return not again or bool(re.search(r"\bwieder\b", lowered))
 NOT_THERE = re.compile(r"\b(nicht|nie|noch nie|gar nicht|nirgends|nichts)\b")
 
 
@@ -386,8 +432,8 @@ def _after(doc: Doc, sentence_clauses: list[Span], clause: Span, place_starts: s
 
 
 def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
-                 sentence_clauses: list[Span], others: list[tuple[int, int]]
-                 ) -> tuple[str, Span | None] | None:
+                 sentence_clauses: list[Span], others: list[tuple[int, int]],
+                 next_sentence: str = "") -> tuple[str, Span | None] | None:
     """(status, clause naming the barrier) for the place at [start, end), or None when the
     words do not say the person goes, went, wants to go or cannot go there ("es gibt …",
     "kenne ich nicht").
@@ -397,13 +443,23 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     before, after = segment(doc, clause, start, end, others)
     own = before + " § " + after
     starts = {s for s, _ in others}
-    if OBSTACLE.search(own):
+    if OBSTACLE.search(own) or MORE_OBSTACLES.search(own):
         # "komme ich nicht rein, da gibt es keinen Aufzug": the reason said after it
         reason = _after(doc, sentence_clauses, clause, starts, OBSTACLE)
         return "barrier", (clause if reason is None else (clause[0], reason[1]))
-    barrier = _after(doc, sentence_clauses, clause, starts, OBSTACLE)
+    barrier = _after(doc, sentence_clauses, clause, starts, OBSTACLE) or _after(
+        doc, sentence_clauses, clause, starts, MORE_OBSTACLES)
+    if barrier is not None and ONLY_AT_TIMES.search(span_lower(doc, (end, barrier[0]))):
+        return "uses", None  # "den Elbstrand, aber nur im Winter, weil im Sommer zu voll"
     if barrier is not None:
         return "barrier", barrier
+    rest = (end, sentence[1]) if not any(end <= s < sentence[1] for s in starts) else None
+    if rest and CANNOT_BECAUSE.search(span_lower(doc, rest)):
+        return "barrier", (clause[0], sentence[1])  # "Ins Kino kann ich nicht, da muss …"
+    if AVOID.search(own):
+        reason = _after(doc, sentence_clauses, clause, starts, REASON_START)
+        if reason is not None:
+            return "barrier", (clause[0], reason[1])  # "meide ich, dort kennt mich jeder"
     previous = [c for c in sentence_clauses if c[1] <= clause[0]]
     # "Was fehlt: eine Kneipe", "gibts das schloss, kino und den sportplatz": a clause
     # without a verb goes on from the one before
@@ -419,6 +475,11 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     if WISH.search(own) or PLACE_WISH.search(own) or (
             WISH.search(lead) and not PRESENT_USE.search(own)):
         return "wishes", None
+    taken_up = _after(doc, sentence_clauses, clause, starts, ANAPHOR)
+    wished_later = taken_up is not None and not any(end <= s < taken_up[0] for s in starts) and (
+        _taken_up_as_wish(span_lower(doc, taken_up)))
+    if wished_later or _taken_up_as_wish(next_sentence, again=True):
+        return "wishes", None  # "…, das würd ich gern probieren"; "Will ich wieder machen."
     if PAST.search(own) or NO_LONGER.search(own) or PLACE_PAST.search(own):
         return "used_before", None
     later = _after(doc, sentence_clauses, clause, starts, re.compile(
@@ -471,7 +532,11 @@ def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[Plac
                 for t in doc[max(sentence[0], start - 5):start]):
             continue  # "Herr Yilmaz vom Kiosk": where someone comes from
         others = [s for s in spans if s != (start, end)]
-        result = place_status(doc, start, end, clause, sentence, by_sentence[sentence], others)
+        following = [s for s in statements if s[0] >= sentence[1]]
+        next_sentence = span_lower(doc, following[0]) if following and not any(
+            following[0][0] <= s < following[0][1] for s, _ in spans) else ""
+        result = place_status(doc, start, end, clause, sentence, by_sentence[sentence], others,
+                              next_sentence)
         if result is None:
             continue
         status, barrier_span = result

@@ -8,6 +8,8 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from bot.extraction.cues import cue_data
+
 SENTENCE_END = {".", "!", "?", ";", "…", "..."}
 CLAUSE_PUNCT = {",", ":", "–", "—", "-", "(", ")", "/", '"', "„", "“"}
 SUBORDINATORS = {"weil", "wenn", "dass", "daß", "damit", "obwohl", "falls", "sodass", "bevor",
@@ -18,6 +20,9 @@ POSSESSIVES = {"mein", "meine", "meinem", "meinen", "meiner", "meines"}
 NEGATING_DETERMINERS = {"kein", "keine", "keinen", "keinem", "keiner", "keines"}
 SUBJECT_STARTERS = {"ich", "du", "er", "sie", "es", "wir", "ihr", "man", "der", "die", "das",
                     "da", "dann", "dort", "hier", "jetzt", "heute", "manchmal", "außerdem"}
+SENTENCE_STARTERS = SUBJECT_STARTERS | POSSESSIVES | COORDINATORS | {
+    "dazu", "auch", "mit", "im", "in", "am", "ab", "bei", "beim", "seit", "zum", "zur", "mein",
+    "unser", "unsere", "ein", "eine", "wenn", "weil", "sonst", "noch", "nur", "bitte"}
 CLOSED_CLASS = POSSESSIVES | NEGATING_DETERMINERS | RELATIVES | {
     "ein", "eine", "einen", "einem", "einer", "eines", "dein", "deine", "sein", "seine",
     "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "diese", "dieser", "diesen", "jede",
@@ -49,8 +54,42 @@ def sentences(doc: Doc) -> list[Span]:
         if token.text in SENTENCE_END or (token.is_space and "\n" in token.text):
             spans.append((start, i))
             start = i + 1
+        elif _number_ends_sentence(doc, i):
+            spans.append((start, i + 1))  # "Ich bräuchte mindestens 30. Dazu der …"
+            start = i + 1
     spans.append((start, len(doc)))
-    return [s for s in (trim(doc, a, b) for a, b in spans) if s[0] < s[1]]
+    result = [s for s in (trim(doc, a, b) for a, b in spans) if s[0] < s[1]]
+    return _telegraphic_phrases(doc, result) if _telegraphic(result) else result
+
+
+def _number_ends_sentence(doc: Doc, i: int) -> bool:
+    """The tokenizer reads "30." as an ordinal ("am 3. Mai"); before a capitalised word
+    that starts sentences ("30. Dazu", "10. Ich") it is a number and a full stop."""
+    if not re.fullmatch(r"\d+\.", doc[i].text) or i + 1 >= len(doc):
+        return False
+    following = doc[i + 1]
+    return following.is_title and following.lower_ in SENTENCE_STARTERS
+
+
+def _telegraphic(spans: list[Span]) -> bool:
+    """One word per sentence, nearly throughout ("ich. kann. denken. alles."): a talker
+    user or someone typing word by word."""
+    return len(spans) >= 4 and sum(1 for a, b in spans if b - a == 1) >= 0.7 * len(spans)
+
+
+def _telegraphic_phrases(doc: Doc, spans: list[Span]) -> list[Span]:
+    """The one-word sentences read as phrases again: "essen. nur. mit. hilfe." is one
+    statement, "laufen. nein." another (cue words in data/extraction/cues.yml)."""
+    words = cue_data()["telegraphic"]
+    attach, needs_more = set(words["attach"]), set(words["needs_more"])
+    phrases: list[Span] = []
+    for start, end in spans:
+        if phrases and end - start == 1 and (
+                doc[start].lower_ in attach or doc[phrases[-1][1] - 1].lower_ in needs_more):
+            phrases[-1] = (phrases[-1][0], end)
+        else:
+            phrases.append((start, end))
+    return phrases
 
 
 def trim(doc: Doc, start: int, end: int) -> Span:
@@ -100,7 +139,9 @@ def span_text(doc: Doc, span: Span) -> str:
 
 
 def span_lower(doc: Doc, span: Span) -> str:
-    return " ".join(t.lower_ for t in doc[span[0]:span[1]])
+    """The words of a span in lower case, one space apart; full stops inside it (only
+    telegraphic phrases have them, see sentences) are left out."""
+    return " ".join(t.lower_ for t in doc[span[0]:span[1]] if t.text != ".")
 
 
 def is_verb_like(token: Token) -> bool:

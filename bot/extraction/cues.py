@@ -10,6 +10,30 @@ tests/test_extraction_status.py.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import yaml
+
+from bot.settings import DATA_DIR
+
+CUES_FILE = DATA_DIR / "extraction" / "cues.yml"
+
+
+@lru_cache(maxsize=1)
+def cue_data() -> dict:
+    """The cue word lists of data/extraction/cues.yml."""
+    return yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+
+
+def cue_pattern(*keys: str) -> re.Pattern:
+    """One pattern of alternatives from a list in cues.yml (`keys` is the path to it; a
+    mapping of lists is joined as a whole). Entries are regular expressions over
+    lower-case text."""
+    node = cue_data()
+    for key in keys:
+        node = node[key]
+    items = [i for v in node.values() for i in v] if isinstance(node, dict) else list(node)
+    return re.compile(r"\b(" + "|".join(f"(?:{i})" for i in items) + r")(?!\w)")
 
 # "früher", "damals", "als Kind", "vor zwei Jahren", "war ich", "hatte ich", "bin … gegangen"
 PAST = re.compile(
@@ -37,11 +61,12 @@ WISH = re.compile(
     r"prima|hilfreich|praktisch|klasse|cool|nett|nice|wichtig|nötig|notwendig|eine hilfe|"
     r"eine erleichterung|ein traum)|"
     r"wünsche|wünsch|wünschen|wünscht|wuensche|bräuchte|bräuchten|braeuchte|bräucht|"
-    r"(gern|gerne) (hätte|hätten|würde|würden|möchte)|"
+    r"(gern|gerne) (hätte|hätten|würde|würden|möchte)|(hätte|hätt) (\w+ ){0,2}lust|"
     r"will|wollen|wollte (gern|gerne|mal)|hab (\w+ )?lust|habe (\w+ )?lust|"
     r"fehlt|fehlen|suche|suchen|beantrag\w*|träume|traum|hoffe|hoffentlich|"
     r"(gern|gerne) (mal|wieder|einmal)|könnte ich|würde mir helfen|"
-    r"wär (\w+ )?(gut|schön|toll|super))\b")
+    r"wär (\w+ )?(gut|schön|toll|super)|"
+    + "|".join(map(re.escape, cue_data()["wish_verbs"])) + r")\b")
 # a wish that is no wish: "will ich nicht", "möchte keinen"
 REFUSAL = re.compile(
     r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir))? (das |den |die |es )?"

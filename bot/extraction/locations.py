@@ -113,8 +113,14 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
 
 def _relative_lives(doc: Doc, sentence: Span, question_id: str) -> bool:
     """"Mein Vater wohnt in Wandsbek. Früher war er …": the relative is the person."""
-    return any(is_the_person(doc, doc[t.i:t.i + 1], question_id)
-               for t in doc[sentence[0]:sentence[1]] if t.ent_type_ == "relation")
+    if any(is_the_person(doc, doc[t.i:t.i + 1], question_id)
+           for t in doc[sentence[0]:sentence[1]] if t.ent_type_ == "relation"):
+        return True
+    # "Ich schreibe für meine Tante, sie ist 79. Sie wohnt in …": the pronoun takes up the
+    # person the answer is about, named in an earlier sentence
+    return doc[sentence[0]].lower_ in {"sie", "er"} and any(
+        is_the_person(doc, doc[t.i:t.i + 1], question_id)
+        for t in doc[:sentence[0]] if t.ent_type_ == "relation")
 
 
 def _home_said_around(doc: Doc, statements: list[Span], sentence: Span,

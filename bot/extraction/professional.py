@@ -39,7 +39,7 @@ from bot.extraction.clauses import (
     span_lower,
     span_text,
 )
-from bot.extraction.cues import NO_LONGER, PAST, REFUSAL, WISH
+from bot.extraction.cues import NO_LONGER, PAST, REFUSAL, WISH, cue_data
 from bot.extraction.gazetteer import typed_entities
 from bot.extraction.results import ProfessionalMention
 
@@ -74,7 +74,8 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
      r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
     ("medical", "Ärztliche Behandlung",
-     r"psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor"),
+     r"psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor|"
+     + "|".join(cue_data()["medical_specialists"])),
     ("counselling", "Beratung",
      r"\w*beratung\w*|berater(in|innen)?|eutb|sozialarbeiter(in|innen)?|sozialpädagog(e|in)|"
      r"sozialdienst|fallmanager(in)?|case manager\w*|anlaufstelle"),
@@ -196,8 +197,15 @@ def _relative_clause(doc: Doc, all_clauses: list[Span], clause: Span) -> str:
     following = [c for c in all_clauses if c[0] >= clause[1]]
     if following and doc[following[0][0]].lower_ in RELATIVES - {"er", "sie"} | {"welcher"} and (
             following[0][0] - clause[1] == 1 and doc[clause[1]].text == ","):
+        if len(following) > 1 and PREDICATE_AFTER.search(span_lower(doc, following[1])):
+            # "ein Pflegedienst, der die Tabletten bringt, wäre gut": the predicate after
+            # the relative clause says what the person thinks of the help
+            return f"{span_lower(doc, following[0])} {span_lower(doc, following[1])}"
         return span_lower(doc, following[0])
     return ""
+
+
+PREDICATE_AFTER = re.compile(r"^(wäre|wären|wär|würde|würden|könnte|sollte|müsste)\b")
 
 
 def _near(text: str, pattern: re.Pattern, words: int, before: bool) -> bool:
@@ -276,7 +284,8 @@ UNSAID = "__unsaid__"
 
 
 def _resolve_unsaid(doc: Doc, statuses: list[str | None], mentions: list[tuple],
-                    statements: list[Span], question_id: str) -> None:
+                    statements: list[Span], question_id: str,
+                    all_clauses: list[Span] | None = None) -> None:
     """"wohnheim mit betreuern, tagesstätte, hausarzt. rechtlichen betreuer hab ich": a bare
     list of help in an answer whose other help is all received, and that wishes for nothing,
     is help received too. Without such words: medical help and work are had, other help
@@ -288,13 +297,26 @@ def _resolve_unsaid(doc: Doc, statuses: list[str | None], mentions: list[tuple],
         if statuses[n] != UNSAID:
             continue
         sentence = span_lower(doc, span_containing(statements, start))
+        clause = span_containing(all_clauses, start) if all_clauses else None
         if WISH.search(sentence) or WISHED_EXTRA.search(sentence):
             statuses[n] = "wished"
+        elif clause is not None and not has_verb(doc, clause) and not _wish_lead(doc, clause):
+            # "Persönliches Budget, Arbeitgebermodell, 6 Assistent:innen …", "Substitution
+            # in ner Praxis": help listed without a verb and without a wish is had
+            statuses[n] = "received"
         elif (kind in HAD_BY_DEFAULT or question_id != "professional"
               or (said and all(s == "received" for s in said) and not answer_wishes)):
             statuses[n] = "received"
         else:
             statuses[n] = "wished"
+
+
+def _wish_lead(doc: Doc, clause: Span) -> bool:
+    """"Hätte gern: Ergotherapie", "Was fehlt: …": the clause goes on from a wish."""
+    if clause[0] == 0 or doc[clause[0] - 1].text != ":":
+        return False
+    before = doc[max(0, clause[0] - 8):clause[0] - 1]
+    return bool(WISH.search(before.text.lower()) or WISHED_EXTRA.search(before.text.lower()))
 
 
 def _wished_again(doc: Doc, statuses: list[str | None], mentions: list[tuple]) -> None:
@@ -341,7 +363,9 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
                         or doc[clause[0]].lower_ in {"dass", "damit"}
                         or not has_verb(doc, clause)):
             lead = span_lower(doc, earlier[-1])  # "Bekomme: Psychotherapie", "…, dass sie …"
-        elif not has_verb(doc, sentence):
+        elif not has_verb(doc, sentence) and kind not in HAD_BY_DEFAULT:
+            # "Ich bekomme nichts. Nur Jobcenter."; not for a doctor named after a wish
+            # ("Ich bräuchte mindestens 30. Dazu der Augenarzt."): a doctor is had
             previous = [s for s in statements if s[1] <= sentence[0]]
             lead = span_lower(doc, previous[-1]) if previous else ""
         if earlier and not has_verb(doc, clause) and WISH.search(
@@ -357,7 +381,7 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
             doc, start, end, clause, others, question_id, kind,
             _relative_clause(doc, all_clauses, clause), lead, next_sentence, rest))
     _wished_again(doc, statuses, mentions)
-    _resolve_unsaid(doc, statuses, mentions, statements, question_id)
+    _resolve_unsaid(doc, statuses, mentions, statements, question_id, all_clauses)
     found: list[ProfessionalMention] = []
     seen: set[tuple[str, str]] = set()
     for (start, end, kind, label), status in zip(mentions, statuses, strict=True):

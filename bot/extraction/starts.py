@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from bot.extraction.cues import cue_data
+
 MONTHS = {"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
           "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
           "dezember": 12}
@@ -18,6 +20,7 @@ NUMBERS = {"einem": 1, "einer": 1, "ein": 1, "zwei": 2, "drei": 3, "vier": 4, "f
 _PREFIX = r"(?:(?:ab|im|in|zum|zu|bis|anfang|ende|mitte|spätestens|frühestens|noch|diese[nms]?|" \
           r"nächste[nms]?|kommende[nms]?)\s+)*"
 _MONTH_NAMES = "|".join(MONTHS)
+_LIFE_STEPS = "|".join(cue_data()["life_steps"])
 START_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("now", re.compile(r"\b(ab sofort|sofort|so schnell wie möglich|so bald wie möglich|"
                        r"möglichst bald|schnellstmöglich|umgehend|ab jetzt|jetzt gleich)\b", re.I)),
@@ -30,13 +33,15 @@ START_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
                           r"(?:\s+(\d{4}))?\b", re.I)),
     ("next_year", re.compile(r"\b(?:ab |im )?(?:nächste[sn]?|kommende[sn]?) jahr\b", re.I)),
     ("this_year", re.compile(r"\b(?:noch )?(?:dieses|diesem) jahr\b", re.I)),
-    ("in_period", re.compile(r"\bin (einem|einer|ein paar|zwei|drei|vier|fünf|sechs|\d+) "
+    # "in zwei Jahren", "In zwei, drei Jahren", "in 2 bis 3 Monaten"
+    ("in_period", re.compile(r"\bin (einem|einer|ein paar|zwei|drei|vier|fünf|sechs|\d+)"
+                             r"(?:(?:,| bis| oder) (?:zwei|drei|vier|fünf|sechs|sieben|\d+))? "
                              r"(jahr|jahren|monat|monaten|woche|wochen)\b", re.I)),
     ("next_month", re.compile(r"\b(?:im )?(?:nächste[nm]|kommende[nm]) monat\b", re.I)),
     ("next_week", re.compile(r"\b(?:nächste|kommende)n? woche\b", re.I)),
     ("year", re.compile(r"\b(?:ab|im|bis)?\s*(?<!seit )(20\d{2})\b", re.I)),
     ("soon", re.compile(r"\b(bald|demnächst|in zukunft|irgendwann|später|in den nächsten "
-                        r"(?:jahren|monaten|wochen|tagen))\b", re.I)),
+                        r"(?:\w+ )?(?:jahren|monaten|wochen|tagen))\b", re.I)),
     # a start the person ties to an event: kept in their words, no date
     ("condition", re.compile(
         r"\b(?:wenn|sobald|nachdem|wo) ich (?:\d{1,2}|sechzehn|siebzehn|achtzehn|volljährig|"
@@ -45,7 +50,20 @@ START_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
         r"\bnach (?:der|dem|meiner|meinem) (?:schule|abi|abitur|ausbildung|reha|klinik|"
         r"therapie|entlassung|umzug|prüfung|schulzeit|studium|op|operation|entgiftung)\b|"
         r"\b(?:zu|vor|bis zu) den (?:sommerferien|herbstferien|osterferien|winterferien|ferien)\b|"
-        r"\bzum (?:neuen )?schuljahr\b|\bfürs abitur\b",
+        r"\bzum (?:neuen )?schuljahr\b|\bfürs abitur\b|"
+        # "sobald es mir besser geht", "sobald ich eine Stelle habe": always ahead
+        r"\bsobald (?:ich|es|er|sie|wir|das|die|der|man)\b[^,.;:!?]{0,40}?"
+        r"\b(?:bin|ist|sind|habe|hab|hat|haben|geht|gibt|kann|werde|wird)\b|"
+        # "wenn ich meine Ausbildung abgeschlossen habe", "wenn sie auszieht": a step in
+        # life (cues.yml: life_steps)
+        rf"\bwenn (?:ich|er|sie|wir) (?:\w+ ){{0,4}}?(?:{_LIFE_STEPS})"
+        r"(?: (?:bin|ist|sind|habe|hab|hat|haben|werde|wird))?\b|"
+        # "will mit 18 ausziehen": an age right after a wish ("da muss ich mit 21 raus" is
+        # a deadline, "mit 18 Leuten" no age)
+        r"(?:(?<=will )|(?<=möchte )|(?<=möcht )|(?<=wollen )|(?<=würde )|(?<=würd )|"
+        r"(?<=gerne )|(?<=gern ))"
+        r"mit (?:1[4-9]|2[0-5])\b(?! (?:leute|leuten|personen|stunden|euro|prozent|"
+        r"minuten|kilo|jahren? alt))",
         re.I)),
 )
 

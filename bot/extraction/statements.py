@@ -12,6 +12,7 @@ the person wishes, or which aid they have, is no statement about their own abili
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc
@@ -111,6 +112,8 @@ def polarity(lowered: str) -> str | None:
                                                           lowered):
         return "ability"
     cleaned = POSITIVE_NEGATION.sub(" ", lowered)
+    if re.search(r"\b(nein|nee|nö|no)\W*$", cleaned):
+        return "limitation"  # "laufen. nein.": the answer to "can you?" is no
     if ANY_NEGATION.search(cleaned) or LIMITATION_CUES.search(cleaned) or (
             HELP_CONDITION.search(cleaned)):
         if re.search(r"\bohne\b", cleaned) and not re.search(
@@ -163,10 +166,38 @@ def _only_about_aids(doc: Doc, span: Span, aids: list[AidMention]) -> bool:
     """"Ich habe einen Rollator", "wenn ich den Duschstuhl habe": the aid item says it."""
     tokens = doc[span[0]:span[1]]
     words = [t.lower_ for t in tokens if t.is_alpha and t.ent_type_ != "aid"]
+    for n, token in enumerate(tokens[:-1]):
+        if (token.ent_type_ == "aid" or any(token.lower_ == a.words.lower() for a in aids)) and (
+                tokens[n + 1].lower_ == "mit"):
+            # "Ich trage Kopfhörer mit Geräuschunterdrückung": the rest names the aid
+            words = [t.lower_ for t in tokens[:n] if t.is_alpha and t.ent_type_ != "aid"]
+            break
     has_aid = any(t.ent_type_ == "aid" for t in tokens) or any(
         a.words.lower() in span_lower(doc, span) for a in aids)
     return has_aid and all(w in HAVE_VERBS or w in COORDINATORS or w in NEGATING_DETERMINERS
                            or w in {"wenn", "weil", "mit"} for w in words)
+
+
+# "ohne die schaffe ich keine Busfahrt", "ohne Rollator geht nichts": a double negation
+WITHOUT_NOT = re.compile(r"\bohne (?P<what>(\S+ ){1,3}?)(schaffe|schaff|kann|geht|gehen|komme|"
+                         r"klappt|mache|mach)\b.*\b(kein\w*|nicht|nich|nichts|nie)\b")
+AID_PRONOUNS = {"die", "den", "das", "ihn", "sie", "es", "diese", "dieses", "diesen", "dem"}
+
+
+def _done_with_aid(doc: Doc, unit: Span, sentence: Span, aids: list[AidMention]) -> bool:
+    """"Ich trage Kopfhörer, ohne die schaffe ich keine Busfahrt": the person does it with
+    the aid (an ability, the gold set's convention); "Schlafen geht nicht ohne Tabletten"
+    (no aid) and "nicht ohne Begleitung" (a person) stay limitations."""
+    match = WITHOUT_NOT.search(span_lower(doc, unit))
+    if not match:
+        return False
+    what = match.group("what").split()
+    aid_words = {w for a in aids for w in a.words.lower().split()}
+    if set(what) & aid_words:
+        return True
+    before = span_lower(doc, (sentence[0], unit[0]))
+    return bool(what) and what[0] in AID_PRONOUNS and len(what) == 1 and any(
+        w in before.split() for w in aid_words)
 
 
 def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
@@ -224,7 +255,8 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
                     or len(re.findall(r"\w{3,}", lowered)) < 1):
                 continue
             keep.append(unit)
-            kinds.append(polarity(lowered))
+            kinds.append("ability" if _done_with_aid(doc, unit, sentence, aids)
+                         else polarity(lowered))
         for n, unit in enumerate(keep):
             kind = kinds[n]
             if kind is None:
@@ -284,5 +316,15 @@ def extract_statements(doc: Doc, question_id: str, today: date,
             else:
                 result.append(Statement(kind, text, span=char_span(doc, span)))
         else:
-            result.append(Statement("contribution", text, span=char_span(doc, span)))
+            # a wish to be there for others may say when ("…, sondern erst im nächsten
+            # Jahr"); a sentence that only says when belongs to the wish before it
+            start = parse_start(text, today)
+            if start and _only_start(text, start[0]) and result and (
+                    result[-1].kind == "contribution"):
+                previous = result[-1]
+                result[-1] = replace(previous, start=start[0], start_date=start[1])
+                continue
+            start = start if WISH.search(lowered) else None
+            result.append(Statement("contribution", text, *(start or (None, None)),
+                                    span=char_span(doc, span)))
     return result

@@ -1,6 +1,6 @@
 """Short read-back sentences for structured items, in both registers.
 
-The sentences come from bot/profile/readback.yml; the person's words are turned to "Sie"
+The sentences come from texts/readback.yml; the person's words are turned to "Sie"
 ("Meine Schwester hilft mir beim Einkaufen" → "Ihre Schwester hilft Ihnen beim Einkaufen")
 so the bot can say back what it understood. Only the spoken sentence changes: the stored
 words stay as they were given.
@@ -14,27 +14,29 @@ from pathlib import Path
 
 import yaml
 
+from bot import texts
 from bot.dialogue import quote
 from bot.extraction import SUBORDINATORS, clauses, is_verb_like, sentences
 from bot.nlp.pipeline import load_pipeline
 from bot.profile.items import Item
 
-TEXTS_FILE = Path(__file__).with_name("readback.yml")
+# the grammar of turning "ich" into "Sie" (the sentences themselves are in texts/readback.yml)
+GRAMMAR_FILE = Path(__file__).with_name("second_person.yml")
 
 
 @lru_cache(maxsize=1)
-def _texts() -> dict:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+def _grammar() -> dict:
+    return yaml.safe_load(GRAMMAR_FILE.read_text(encoding="utf-8"))
 
 
 def template(name: str, easy: bool, about: str | None = None) -> str:
     """The sentence `name` in the register; `about`: the person's name when someone writes
     for them (issue 16), for the sentences that speak about the person."""
-    if about is not None and name in _texts()["about_person"]:
-        text = _texts()["about_person"][name]["easy" if easy else "standard"]
+    if about is not None and name in texts.load("readback")["about_person"]:
+        text = texts.text("readback", f"about_person.{name}", easy)
         text = text.replace("{name}", about.replace("{", "{{").replace("}", "}}"))
         return text[:1].upper() + text[1:]        # "die Person wohnt …" starts a sentence
-    return _texts()["templates"][name]["easy" if easy else "standard"]
+    return texts.text("readback", f"templates.{name}", easy)
 
 
 def _verb_form(token, table: dict[str, str], verb_position: bool) -> str | None:
@@ -44,7 +46,7 @@ def _verb_form(token, table: dict[str, str], verb_position: bool) -> str | None:
     lower = token.lower_
     if lower in table:
         form = table[lower]
-    elif lower in _texts()["not_verbs"] or not token.is_alpha:
+    elif lower in _grammar()["not_verbs"] or not token.is_alpha:
         return None
     elif lower.endswith("e") and (token.lemma_.lower() == lower + "n" or (
             verb_position and not token.is_title)):
@@ -59,7 +61,7 @@ def _verb_form(token, table: dict[str, str], verb_position: bool) -> str | None:
 def to_second_person(text: str) -> str:
     """The person's words as the bot says them back: ich → Sie, mir → Ihnen,
     mein → Ihr, and in clauses with "ich" the verb in the "Sie" form."""
-    rules = _texts()["second_person"]
+    rules = _grammar()["second_person"]
     doc = load_pipeline()(text)
     replaced: dict[int, str] = {}
     for sentence in sentences(doc):
@@ -104,7 +106,7 @@ def needs_quote(text: str) -> bool:
     words = re.findall(r"[\wäöüß]+", (text or "").lower())
     if any(word in NEGATIONS for word in words):
         return True
-    reflexive = _texts()["second_person"]["reflexive"]
+    reflexive = _grammar()["second_person"]["reflexive"]
     doc = load_pipeline()(text)
     for sentence in sentences(doc):
         for start, end in clauses(doc, *sentence):
@@ -150,7 +152,8 @@ def sentence(item: Item, easy: bool, shared: bool = False, about: str | None = N
         values = {"label": data["label"]}
     elif category == "place":
         name = f"place_{data['status']}"
-        where = _texts()["where"].format(quarter=data["quarter"]) if data.get("quarter") else ""
+        where = (texts.text("readback", "where", easy, quarter=data["quarter"])
+                 if data.get("quarter") else "")
         values = {"label": data["label"], "where": where, "barrier": data.get("barrier") or ""}
     elif category == "quarter":
         if data.get("quarter") and data.get("district") and data["district"] != data["quarter"]:

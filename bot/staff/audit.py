@@ -19,7 +19,7 @@ from bot.storage.models import AuditEntry, utcnow
 
 SYSTEM = "system"
 
-# action -> what it means (German labels for the console are in bot/web/staff/texts.yml)
+# action -> what it means (German labels for the console are in texts/staff.yml)
 ACTIONS = (
     "login", "login_failed", "login_locked", "login_blocked", "account_locked", "logout",
     "view_list", "view_profile", "view_chat", "chat_started", "pseudonym_set", "note_added",

@@ -8,7 +8,6 @@ person's corrections); profiles are cached per conversation until its data chang
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 import uuid
@@ -16,7 +15,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import ModuleType
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -107,14 +105,6 @@ class ProfileCache:
         return value
 
 
-def profile_module() -> ModuleType | None:
-    """bot.profile, if it is installed (built by another part of the team)."""
-    try:
-        return importlib.import_module("bot.profile")
-    except ImportError:
-        return None
-
-
 def place_of(profile: dict | None) -> Place:
     person = (profile or {}).get("person") or {}
 
@@ -172,14 +162,12 @@ class Conversations(Repo):
 
     def profile(self, conversation_id: str, fingerprint: tuple = (),
                 staff_notes: list[dict] | None = None, today: date | None = None) -> dict | None:
-        """The profile (None if bot.profile is not available or fails)."""
-        module = profile_module()
-        if module is None:
-            return None
+        """The profile (None if it cannot be built: the console still shows the answers)."""
+        from bot.profile import build_profile  # spaCy: loaded when a profile is first shown
 
         def build() -> dict | None:
             try:
-                return module.build_profile(self.store, conversation_id, today=today,
+                return build_profile(self.store, conversation_id, today=today,
                                             staff_notes=staff_notes)
             except Exception:  # the console still shows the verbatim answers
                 log.exception("profile of %s could not be built", conversation_id)

@@ -13,9 +13,8 @@ from starlette.routing import Route
 
 from bot.web import session as s
 from bot.web.chat import ChatService, Outcome
-from bot.web.limits import button_intent, clean_text
+from bot.web.chat_input import Refusal, read_chat_input
 from bot.web.proxy import client_address
-from bot.web.rasa import domain_intents
 from bot.web.texts import text
 
 log = logging.getLogger(__name__)
@@ -99,25 +98,12 @@ async def message(request: Request) -> JSONResponse:
     body, refused = await _guard(request)
     if refused:
         return refused
-    config = request.app.state.config
-    payload, typed = body.get("payload"), body.get("text")
-    if isinstance(payload, str) and payload:
-        intent = button_intent(payload, domain_intents())
-        if intent is None:
-            return error(request, "bad_request", 400, "error_bad_request")
-        label = body.get("label") if isinstance(body.get("label"), str) else payload
-        outcome = await _service(request).say(request.session, f"/{intent}",
-                                              clean_text(label)[:200] or payload)
-        return _reply(request, outcome)
-    if not isinstance(typed, str):
-        return error(request, "bad_request", 400, "error_bad_request")
-    cleaned = clean_text(typed)
-    if not cleaned:
-        return error(request, "empty", 400, "error_empty")
-    if len(cleaned) > config.max_message_chars:
-        return error(request, "too_long", 400, "error_too_long", limit=config.max_message_chars)
-    outcome = await _service(request).say(request.session, cleaned, cleaned,
-                                          client_address(request))
+    checked = read_chat_input(body, request.app.state.config.max_message_chars)
+    if isinstance(checked, Refusal):
+        return error(request, checked.code, checked.status, checked.key, **checked.values)
+    address = None if checked.button else client_address(request)
+    outcome = await _service(request).say(request.session, checked.text, checked.shown,
+                                          address)
     return _reply(request, outcome)
 
 

@@ -8,11 +8,6 @@ from LWIW_TRUSTED_PROXIES (bot/web/proxy.py).
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import importlib.util
-from collections.abc import AsyncIterator
-
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -23,17 +18,16 @@ from starlette.staticfiles import StaticFiles
 from bot.settings import ROOT
 from bot.storage.repository import Store
 from bot.web import api, mydata, pages
-from bot.web.chat import ChatService
+from bot.web.chat import chat_service_for, closing_lifespan
 from bot.web.config import WebConfig, check_secret, config_from_env
 from bot.web.limits import make_limiter
 from bot.web.proxy import TrustedProxyMiddleware
-from bot.web.rasa import RasaClient
 from bot.web.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 from bot.web.session import SessionMiddleware
+from bot.web.staff.app import create_staff_app
 from bot.web.templating import make_templates, render
 
 STATIC_DIR = ROOT / "static"
-STAFF_MODULE = "bot.web.staff"
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
@@ -41,32 +35,19 @@ async def not_found(request: Request, exc: Exception) -> Response:
                   title_key="not_found_title", message_key="not_found_text")
 
 
-def staff_routes() -> list[Mount]:
-    """The staff console, if its module exists (built separately)."""
-    if importlib.util.find_spec(STAFF_MODULE) is None:
-        return []
-    staff = importlib.import_module(STAFF_MODULE)
-    return [Mount("/staff", app=staff.create_staff_app())]
-
-
 def create_app(config: WebConfig | None = None) -> Starlette:
+    """The public pages, the chat API and the staff console (mounted at /staff), sharing
+    one store and one Rasa client, which the app closes when it stops."""
     config = config or config_from_env()
     check_secret(config.secret_key, "WebConfig.secret_key")
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.chat = ChatService(RasaClient(config.rasa_url, config.rasa_timeout,
-                                                config.internal_secret), app.state.store)
-        try:
-            yield
-        finally:
-            await app.state.chat.rasa.aclose()
+    store = Store(config.database_url, resume_policy=config.resume)
+    chat = chat_service_for(config, store)
 
     app = Starlette(
         routes=[
             *pages.routes, *api.routes, *mydata.routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
-            *staff_routes(),
+            Mount("/staff", app=create_staff_app(config, store=store, chat=chat)),
         ],
         middleware=[
             Middleware(TrustedProxyMiddleware, trusted=config.trusted_proxies),
@@ -76,10 +57,11 @@ def create_app(config: WebConfig | None = None) -> Starlette:
             Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes),
         ],
         exception_handlers={404: not_found},
-        lifespan=lifespan,
+        lifespan=closing_lifespan(chat),
     )
     app.state.config = config
-    app.state.store = Store(config.database_url, resume_policy=config.resume)
+    app.state.store = store
+    app.state.chat = chat
     app.state.templates = make_templates()
     app.state.message_limiter = make_limiter(config.redis_url, "message",
                                              config.messages_per_minute, 60)

@@ -3,8 +3,11 @@ the web app does after a reply (pending deletions, language, resume code)."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager as AsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.resume_codes import address_key, code_hash, find_code
 from bot.storage.repository import Store
 from bot.web import session as s
+from bot.web.config import WebConfig
 from bot.web.rasa import BotMessage, RasaClient, RasaUnavailable
 from bot.web.texts import text
 
@@ -162,3 +166,24 @@ class ChatService:
         except RasaUnavailable as error:
             outcome.error = error
         return outcome
+
+
+def chat_service_for(config: WebConfig, store: Store) -> ChatService:
+    """The chat service with its own Rasa client (close it with `closing_lifespan`)."""
+    return ChatService(RasaClient(config.rasa_url, config.rasa_timeout, config.internal_secret),
+                       store)
+
+
+def closing_lifespan(chat: ChatService | None) -> Callable[[Any], AsyncContextManager[None]]:
+    """A Starlette lifespan that closes `chat`'s Rasa client when the app stops (None: an
+    app that uses a client another app owns)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if chat is not None:
+                await chat.rasa.aclose()
+
+    return lifespan

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import os
 import string
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.resume_codes import ResumePolicy, check_pepper
-from bot.settings import VAR_DIR, generated_secret, get_settings
+from bot.settings import DEFAULTS, VAR_DIR, Settings, generated_secret, get_settings
 
 SECRET_ENV = "LWIW_SECRET_KEY"
 PROXIES_ENV = "LWIW_TRUSTED_PROXIES"
@@ -32,7 +31,7 @@ class WebConfig:
     rasa_url: str
     database_url: str
     secret_key: str
-    rasa_timeout: float = 45.0
+    rasa_timeout: float = DEFAULTS.rasa_timeout
     max_message_chars: int = 2000
     max_body_bytes: int = 32 * 1024
     messages_per_minute: int = 20
@@ -112,12 +111,13 @@ def check_environment(var_dir: Path = VAR_DIR) -> None:
     """The web app's settings from the environment, checked before anything starts
     (`lwiw run`, the systemd units in deploy/systemd/): a clear error at once, not a web process
     that dies in its log. Raises ValueError."""
-    if os.environ.get(SECRET_ENV):
-        check_secret(os.environ[SECRET_ENV])
+    settings = get_settings()      # a bad number in any LWIW_* stops here too
+    if settings.secret_key:
+        check_secret(settings.secret_key)
     elif (var_dir / "secret_key").exists():
         check_secret((var_dir / "secret_key").read_text(encoding="ascii").strip(),
                      str(var_dir / "secret_key"))
-    parse_trusted_proxies(os.environ.get(PROXIES_ENV))
+    parse_trusted_proxies(settings.trusted_proxies)
     check_pepper()
     ResumePolicy.from_env()
 
@@ -125,18 +125,14 @@ def check_environment(var_dir: Path = VAR_DIR) -> None:
 def load_secret(var_dir: Path = VAR_DIR) -> str:
     """The signing secret: LWIW_SECRET_KEY, or for local runs one generated into
     var/secret_key (mode 600) on first use and reused afterwards."""
-    from_env = os.environ.get(SECRET_ENV)
+    from_env = get_settings().secret_key
     if from_env:
         return check_secret(from_env)
     return generated_secret(var_dir / "secret_key", check_secret)
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def _public_https() -> bool:
-    return os.environ.get("LWIW_PUBLIC_URL", "").strip().lower().startswith("https://")
+def _public_https(settings: Settings) -> bool:
+    return settings.public_url.strip().lower().startswith("https://")
 
 
 def config_from_env() -> WebConfig:
@@ -147,12 +143,12 @@ def config_from_env() -> WebConfig:
         rasa_url=settings.rasa_url.rstrip("/"),
         database_url=settings.database_url,
         secret_key=load_secret(),
-        rasa_timeout=float(os.environ.get("LWIW_RASA_TIMEOUT", "45")),
+        rasa_timeout=settings.rasa_timeout,
         # LWIW_PUBLIC_URL: the address people open; https turns on Secure cookies and HSTS
-        secure_cookie=_public_https() or _flag("LWIW_SECURE_COOKIE"),
-        hsts=_public_https(),
-        trusted_proxies=parse_trusted_proxies(os.environ.get(PROXIES_ENV)),
-        redis_url=os.environ.get("LWIW_REDIS_URL") or None,
+        secure_cookie=_public_https(settings) or settings.secure_cookie,
+        hsts=_public_https(settings),
+        trusted_proxies=parse_trusted_proxies(settings.trusted_proxies),
+        redis_url=settings.redis_url,
         resume=ResumePolicy.from_env(),
         internal_secret=load_internal_secret(settings.database_url),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,14 +61,14 @@ class Understood:
 
 def understood(profile: dict | None, easy: bool) -> dict[str, list[Understood]]:
     """The structured profile per guiding question, in the person's register, with the
-    headings of the export (templates/export/labels.yml): "Das kann ich selbst", "Das
+    headings of the export (texts/export.yml): "Das kann ich selbst", "Das
     fällt mir schwer", "Hilfe, die ich schon bekomme", places "komme ich nicht hin: …".
     Each item goes under the question whose answer it came from."""
     if not profile:
         return {}
     from bot.export.document import labels
 
-    t = labels()["easy" if easy else "standard"]
+    t = labels("easy" if easy else "standard")
     question_of = {a["id"]: a["question_id"] for a in profile["answers"]}
     sections: dict[str, dict[str, list[str]]] = {}
 
@@ -189,12 +188,8 @@ async def export(request: Request) -> Response:
         return _message(request, 403, "export_no_consent")
     if fmt == "pdf" and not pdf_allowed(request, sender):
         return _message(request, 429, "export_too_many")
-    try:
-        exporter = importlib.import_module("bot.export")
-    except ImportError:
-        log.exception("bot.export is not available")
-        return _message(request, 503, "export_unavailable")
-    no_consent = getattr(exporter, "NoConsentError", LookupError)
+    from bot import export as exporter  # here: WeasyPrint loads only when someone exports
+    no_consent = exporter.NoConsentError
     try:
         data, kind = await run_in_threadpool(exporter.export_conversation, store, sender, fmt,
                                              easy=easy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -14,17 +15,25 @@ from bot.web import session as s
 from bot.web.texts import page_texts
 
 TEMPLATE_DIR = ROOT / "templates" / "web"
+# parts the public pages and the staff console share (the chat's composer)
+SHARED_TEMPLATE_DIR = ROOT / "templates" / "shared"
 
 
-def make_templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,                 # every page: the person's text is never HTML
+def template_environment(directory: Path) -> jinja2.Environment:
+    """The Jinja2 environment of a set of pages: its own folder, then the shared parts;
+    autoescaped (the person's text is never HTML), strict about undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(directory),
+                                    jinja2.FileSystemLoader(SHARED_TEMPLATE_DIR)]),
+        autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return Jinja2Templates(env=env)
+
+
+def make_templates() -> Jinja2Templates:
+    return Jinja2Templates(env=template_environment(TEMPLATE_DIR))
 
 
 def render(request: Request, name: str, status_code: int = 200,

@@ -1,37 +1,33 @@
-"""Copy of the public pages in both registers, loaded from bot/web/texts.yml."""
+"""Copy of the public pages in both registers (texts/web.yml, read through bot.texts).
+
+The pages want the wording in one line per text, and Leichte Sprache with every sentence on
+its own line; this module shapes the texts of the file so."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from bot import texts
+from bot.texts import REGISTERS, TextsError
 
-TEXTS_FILE = Path(__file__).with_name("texts.yml")
-REGISTERS = ("standard", "easy")
+__all__ = ["REGISTERS", "TextsError", "load_texts", "page_texts", "text"]
+
 # Leichte Sprache: every sentence on its own line (shown with white-space: pre-line)
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-ZÄÖÜ„0-9])")
 
 
-class TextsError(ValueError):
-    pass
-
-
-@lru_cache(maxsize=2)
-def load_texts(path: Path = TEXTS_FILE) -> dict[str, dict[str, str]]:
+@lru_cache(maxsize=1)
+def load_texts() -> dict[str, dict[str, str]]:
     """Every key with its standard and easy wording; fails loudly if a variant is missing."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    texts: dict[str, dict[str, str]] = {}
-    for key, variants in raw.items():
-        if not isinstance(variants, dict) or any(
-            not str(variants.get(name) or "").strip() for name in REGISTERS
-        ):
-            raise TextsError(f"{path.name}: {key!r} needs a standard and an easy text")
-        standard = " ".join(str(variants["standard"]).split())
-        easy = SENTENCE_END.sub("\n", " ".join(str(variants["easy"]).split()))
-        texts[key] = {"standard": standard, "easy": easy}
-    return texts
+    shaped: dict[str, dict[str, str]] = {}
+    for key in texts.load("web"):
+        standard = " ".join(str(texts.pick("web", key, "standard")).split())
+        easy = " ".join(str(texts.pick("web", key, "easy")).split())
+        if not standard or not easy:
+            raise TextsError(f"texts/web.yml: {key!r} needs a standard and an easy text")
+        shaped[key] = {"standard": standard, "easy": SENTENCE_END.sub("\n", easy)}
+    return shaped
 
 
 def page_texts(easy: bool) -> dict[str, str]:

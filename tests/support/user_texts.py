@@ -1,6 +1,7 @@
 """Every text the assistant can show a person or a member of staff, from the files it lives
-in: domain responses, data labels, next-step rules, knowledge entries, web and staff texts,
-export labels and all templates (Jinja comments and tags taken out)."""
+in: the wording of texts/ (chat, questions, ui, web, staff, read-back, export), the
+generated domain, next-step rules, knowledge entries and all templates (Jinja comments and
+tags taken out)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ import yaml
 from bot.settings import DATA_DIR, ROOT
 
 YAML_FILES = [
+    *sorted((ROOT / "texts").glob("*.yml")),
     *sorted((ROOT / "domain").glob("*.yml")),
-    DATA_DIR / "ui_texts.yml", DATA_DIR / "next_steps.yml", DATA_DIR / "questions.yml",
+    DATA_DIR / "next_steps.yml",
     # retired_offices.yml names the retired offices on purpose: it is the list, not a text
     *sorted(p for p in (DATA_DIR / "knowledge").glob("*.yml")
             if p.name != "retired_offices.yml"),
-    ROOT / "bot" / "web" / "texts.yml", ROOT / "bot" / "web" / "staff" / "texts.yml",
-    ROOT / "bot" / "profile" / "readback.yml", ROOT / "templates" / "export" / "labels.yml",
 ]
 TEMPLATE_SUFFIXES = {".html", ".j2", ".txt"}
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
@@ -29,6 +29,8 @@ HTML_TAG = re.compile(r"<[^>]+>")
 
 # keys whose values are identifiers, patterns or notes for maintainers, never shown
 NOT_SHOWN = {"id", "topic", "faq", "sources", "legal_refs", "when", "checked_how",
+             # a text file's declaration of its registers (texts/README.md)
+             "_file",
              # next-step rules: conditions and whom a rule is (not) for
              "unless", "for", "not_for"}
 

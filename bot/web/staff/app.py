@@ -14,10 +14,9 @@ from bot.staff.conversations import Conversations
 from bot.staff.notes import Notes
 from bot.staff.sessions import Sessions
 from bot.storage.repository import Store
-from bot.web.chat import ChatService
+from bot.web.chat import ChatService, chat_service_for, closing_lifespan
 from bot.web.config import WebConfig, check_secret, config_from_env
 from bot.web.limits import make_limiter
-from bot.web.rasa import RasaClient
 from bot.web.security import SecurityHeadersMiddleware
 from bot.web.staff import account, admin, callbacks, chat, conversation, pages
 from bot.web.staff.auth import load_ctx
@@ -34,15 +33,21 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 def create_staff_app(config: WebConfig | None = None, clock: Clock = system_clock,
-                     store: Store | None = None) -> Starlette:
+                     store: Store | None = None, chat: ChatService | None = None) -> Starlette:
+    """The console. bot/web/app.py hands in the public app's store and chat service (one
+    Rasa client, closed by that app); alone (tests), it makes and closes its own."""
     config = config or config_from_env()
     check_secret(config.secret_key, "WebConfig.secret_key")
-    store = store or Store(config.database_url)
+    store = store or Store(config.database_url, resume_policy=config.resume)
+    own_chat = chat_service_for(config, store) if chat is None else None
+    chat = chat or own_chat
+
     audit = AuditLog(config.database_url)
     app = Starlette(
         routes=list(ROUTES),
         middleware=[Middleware(SecurityHeadersMiddleware, hsts=config.hsts)],
         exception_handlers={404: not_found},
+        lifespan=closing_lifespan(own_chat),
     )
     app.state.services = Services(
         config=config,
@@ -52,8 +57,7 @@ def create_staff_app(config: WebConfig | None = None, clock: Clock = system_cloc
         audit=audit,
         notes=Notes(config.database_url),
         conversations=Conversations(config.database_url, store),
-        chat=ChatService(RasaClient(config.rasa_url, config.rasa_timeout,
-                                    config.internal_secret), store),
+        chat=chat,
         templates=make_templates(),
         message_limiter=make_limiter(config.redis_url, "staff-message",
                                      config.messages_per_minute, 60),

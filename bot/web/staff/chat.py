@@ -32,8 +32,7 @@ from bot.storage.repository import Store
 from bot.web import session as s
 from bot.web.api import is_offered_click, json_body
 from bot.web.chat import EASY_OFF, EASY_ON, Outcome
-from bot.web.limits import button_intent, clean_text
-from bot.web.rasa import domain_intents
+from bot.web.chat_input import Refusal, read_chat_input
 from bot.web.staff.auth import STAFF, Ctx, api, api_error, audit, page, save_session_data
 from bot.web.staff.services import href, services
 from bot.web.staff.templating import message_page, render
@@ -236,26 +235,12 @@ async def api_message(request: Request, ctx: Ctx) -> Response:
         return refused
     conversation_id, state, body = checked
     svc = services(request)
-    payload, typed = body.get("payload"), body.get("text")
-    if isinstance(payload, str) and payload:
-        intent = button_intent(payload, domain_intents())
-        if intent is None:
-            return _error(state, 400, "bad_request", "error_bad_request")
-        label = body.get("label") if isinstance(body.get("label"), str) else payload
-        await audit(request, ctx, "chat_message", conversation_id,
-                    detail=f"Schaltfläche /{intent}")
-        outcome = await svc.chat.say(state, f"/{intent}", clean_text(label)[:200] or payload)
-        return await _reply(request, ctx, conversation_id, state, outcome, spoken=True)
-    if not isinstance(typed, str):
-        return _error(state, 400, "bad_request", "error_bad_request")
-    cleaned = clean_text(typed)
-    if not cleaned:
-        return _error(state, 400, "empty", "error_empty")
-    if len(cleaned) > svc.config.max_message_chars:
-        return _error(state, 400, "too_long", "error_too_long",
-                      limit=svc.config.max_message_chars)
-    await audit(request, ctx, "chat_message", conversation_id, detail="Textnachricht")
-    outcome = await svc.chat.say(state, cleaned, cleaned)
+    checked = read_chat_input(body, svc.config.max_message_chars)
+    if isinstance(checked, Refusal):
+        return _error(state, checked.status, checked.code, checked.key, **checked.values)
+    await audit(request, ctx, "chat_message", conversation_id,
+                detail=f"Schaltfläche /{checked.button}" if checked.button else "Textnachricht")
+    outcome = await svc.chat.say(state, checked.text, checked.shown)
     return await _reply(request, ctx, conversation_id, state, outcome, spoken=True)
 
 

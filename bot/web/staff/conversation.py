@@ -8,8 +8,6 @@ No route here changes an answer of the person.
 
 from __future__ import annotations
 
-import importlib
-import logging
 import re
 
 from starlette.concurrency import run_in_threadpool
@@ -17,18 +15,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from bot import texts
 from bot.catalogue import load_questions
 from bot.dialogue.authorship import authorship_line, voice_label
 from bot.staff.conversations import ConversationRow
 from bot.staff.notes import SECTIONS, NoteError, by_section
 from bot.storage.repository import AnswerView, AuthorshipView
-from bot.ui_texts import label_map
 from bot.web.staff.auth import STAFF, Ctx, audit, page, pop_flash, set_flash
 from bot.web.staff.services import Services, href, services
 from bot.web.staff.templating import message_page, render
 from bot.web.staff.texts import st
 
-log = logging.getLogger(__name__)
 EXPORT_FORMATS = {"pdf": "application/pdf", "html": "text/html; charset=utf-8",
                   "json": "application/json"}
 FORMAT_NAMES = {"pdf": "PDF", "html": "HTML", "json": "JSON"}
@@ -75,7 +72,7 @@ def _load(svc: Services, conversation_id: str) -> dict | None:
                    for voice in ("person", "writer")},
         "urgent": svc.store.urgent_needs(conversation_id),
         "urgent_kinds": {key: value["standard"]
-                         for key, value in label_map("urgent_kinds").items()},
+                         for key, value in texts.entry("ui", "urgent_kinds").items()},
         "crisis_markers": svc.store.crisis_markers(conversation_id),
         "callbacks": svc.store.callback_requests_of(conversation_id),
     }
@@ -152,11 +149,7 @@ async def export(request: Request, ctx: Ctx) -> Response:
     if (fmt == "pdf" and svc.pdf_limiter is not None
             and not svc.pdf_limiter.allow(str(ctx.console.account.id))):
         return message_page(request, ctx, "export_title", "export_too_many", 429)
-    try:
-        exporter = importlib.import_module("bot.export")
-    except ImportError:
-        log.exception("bot.export is not available")
-        return message_page(request, ctx, "export_title", "export_unavailable", 503)
+    from bot import export as exporter  # here: WeasyPrint loads only when someone exports
     notes = await run_in_threadpool(svc.notes.for_conversation, conversation_id)
     try:
         content, kind = await run_in_threadpool(

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -15,6 +14,7 @@ from starlette.templating import Jinja2Templates
 from bot.settings import ROOT
 from bot.web.staff.services import href, services
 from bot.web.staff.texts import staff_texts
+from bot.web.templating import template_environment
 
 if TYPE_CHECKING:  # auth renders pages with these helpers
     from bot.web.staff.auth import Ctx
@@ -50,13 +50,7 @@ def iso_local(value: datetime | str | None) -> str:
 
 
 def make_templates() -> Jinja2Templates:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(TEMPLATE_DIR)
     env.filters.update(date_de=date_de, datetime_de=datetime_de, iso_local=iso_local)
     return Jinja2Templates(env=env)
 

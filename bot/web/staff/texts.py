@@ -1,24 +1,22 @@
-"""Copy of the staff console (standard German only), from texts.yml beside this module."""
+"""Copy of the staff console (standard German only): texts/staff.yml, through bot.texts."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-TEXTS_FILE = Path(__file__).with_name("texts.yml")
+from bot import texts
 
 
 @lru_cache(maxsize=1)
-def staff_texts(path: Path = TEXTS_FILE) -> dict[str, str]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    texts = {}
-    for key, value in raw.items():
+def staff_texts() -> dict[str, str]:
+    """Every text of the console, each on one line; fails loudly on an empty one."""
+    shaped = {}
+    for key in texts.load("staff"):
+        value = texts.pick("staff", key, "standard")
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{path.name}: {key!r} needs a text")
-        texts[key] = " ".join(value.split())
-    return texts
+            raise ValueError(f"texts/staff.yml: {key!r} needs a text")
+        shaped[key] = " ".join(value.split())
+    return shaped
 
 
 def st(key: str, **values: object) -> str:

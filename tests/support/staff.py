@@ -1,4 +1,4 @@
-"""Helpers shared by the staff console tests (no tests in here): creating accounts through
+"""Helpers shared by the staff console tests: creating accounts through
 the real `lwiw staff add` command, logging in (with the second factor: an admin sets it
 up at the first login), reading CSRF tokens from forms."""
 
@@ -22,6 +22,9 @@ CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 STAFF_COOKIE = "lwiw_staff"
 TOTP_SECRET = re.compile(r'id="totp-secret">([A-Z2-7 ]+)</code>')
+# a web app key and a staff password for tests that run the app with its console
+SECRET = "Zq1vY3n0dW5kLXJ1ZWNrcnVmLXRlc3QtZ2VoZWltbmlz"  # random: weak keys are refused
+PASSWORD = "rueckruf-passwort-2026"
 
 
 def lwiw(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
