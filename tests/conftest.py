@@ -139,3 +139,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's chromium through Playwright, one per test module (tests/support/browser.py)."""
+    from tests.support.browser import chromium  # Playwright only for the browser tests
+
+    with chromium() as instance:
+        yield instance

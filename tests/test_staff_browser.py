@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -19,7 +18,6 @@ from bot.web.staff.auth import SALT
 from tests.support.browser import (
     artifact,
     axe_violations,
-    chromium,
     format_violations,
     page_opener,
 )
@@ -49,12 +47,6 @@ def accounts(assistant) -> None:
     url = assistant.settings.database_url
     add_account(url, COUNSELLOR, "counsellor", PASSWORD)
     add_account(url, ADMIN, "admin", PASSWORD)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture()

@@ -21,7 +21,6 @@ from bot.web.texts import text
 from tests.support.browser import (
     artifact,
     axe_violations,
-    chromium,
     format_violations,
     page_opener,
 )
@@ -37,12 +36,6 @@ ANSWERS = {
     "professional": "Jemand, der mir bei Briefen vom Amt hilft.",
     "contribution": "Ich kann gut zuhören <b>und</b> helfe meiner Nachbarin.",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture()

@@ -28,7 +28,6 @@ from bot.web.texts import text
 from tests.support.browser import (
     artifact,
     axe_violations,
-    chromium,
     format_violations,
     page_opener,
 )
@@ -174,12 +173,6 @@ NO_SPEECH = """
 delete window.speechSynthesis;
 delete window.SpeechSynthesisUtterance;
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture()
