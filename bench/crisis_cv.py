@@ -81,13 +81,21 @@ def scored(folds: int = 0, c: float = classifier.REGULARISATION_C) -> list[dict]
                 rows.append({"writer": writer, "text": example.text,
                              "crisis": example.crisis, "category": example.category,
                              "lexicon": bool(words.signals_in(normal)),
+                             "overcome": words.told_as_overcome(normal),
                              "probability": float(p)})
         print(f"left out {','.join(held_writers)}", flush=True)
     return rows
 
 
 def caught(row: dict, threshold: float, veto: float = LEXICON_VETO) -> bool:
-    return (row["lexicon"] and row["probability"] >= veto) or row["probability"] >= threshold
+    """The layer's rule (bot.crisis.assess) at this threshold: a pattern unless the classifier
+    all but rules it out, or the classifier; in the doubt band (below UNSURE_THRESHOLD for a
+    pattern, below CLASSIFIER_THRESHOLD without one) nothing for a crisis told as overcome."""
+    p = row["probability"]
+    doubt = p < UNSURE_THRESHOLD if row["lexicon"] else p < CLASSIFIER_THRESHOLD
+    if row.get("overcome") and doubt:
+        return False
+    return (row["lexicon"] and p >= veto) or p >= threshold
 
 
 def report(rows: list[dict]) -> None:

@@ -17,10 +17,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.catalogue import Text2
 from bot.settings import DATA_DIR, get_settings
+from bot.yaml_file import load_yaml
 
 KNOWLEDGE_DIR = DATA_DIR / "knowledge"
 RETIRED_OFFICES_FILE = KNOWLEDGE_DIR / "retired_offices.yml"
@@ -93,7 +92,7 @@ def _entry(raw: dict, path: Path) -> Entry:
 def load_entries(directory: Path = KNOWLEDGE_DIR) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     for path in sorted(directory.glob("*.yml")):
-        for raw in yaml.safe_load(path.read_text(encoding="utf-8")).get("entries", []):
+        for raw in load_yaml(path).get("entries", []):
             entry = _entry(raw, path)
             if entry.id in entries:
                 raise KnowledgeError(f"duplicate knowledge id {entry.id!r}")
@@ -165,7 +164,7 @@ class RetiredOffice:
 
 @lru_cache(maxsize=4)
 def load_retired_offices(path: Path = RETIRED_OFFICES_FILE) -> tuple[RetiredOffice, ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path) or {}
     offices = []
     for item in raw.get("retired_offices", []):
         missing = [k for k in ("id", "name", "ended", "successor", "patterns", "past_markers",

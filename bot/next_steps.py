@@ -20,13 +20,12 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot import knowledge, urgent
 from bot.catalogue import Text2
 from bot.dialogue import quote
 from bot.easy_format import date_text
 from bot.settings import DATA_DIR
+from bot.yaml_file import load_yaml
 
 RULES_FILE = DATA_DIR / "next_steps.yml"
 TEXT_FIELDS = ("what", "who", "by_when", "why")
@@ -60,7 +59,7 @@ def _text2(raw: dict, where: str) -> Text2:
 @lru_cache(maxsize=4)
 def load_rules(path: Path = RULES_FILE) -> tuple[Rule, ...]:
     rules = []
-    for raw in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+    for raw in load_yaml(path)["rules"]:
         for condition in (*raw["when"], *(raw.get("unless") or ())):
             _check_condition(condition, raw["id"])
         if raw["id"] != "urgent" and not raw.get("sources"):

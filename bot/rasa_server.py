@@ -28,6 +28,25 @@ The access fix: every request must carry our internal secret (bot/internal_auth.
 only the web app can read or write a conversation through the REST webhook; the liveness
 check ``GET /`` stays open. Rasa refuses to start without ``LWIW_INTERNAL_SECRET``.
 
+The memory fixes (bench/memory.py: the Rasa server 1,888 -> 1,028 MB, 2026-12-01): a loaded
+model predicts exactly as before (every intent ranking and FAQ ranking on 300 NLU examples
+compared, value for value).
+
+1. ``RasaModel.load`` (DIET, the FAQ selector) trains the empty model on one example to
+create its variables: that traces Keras' whole training step and creates the optimizer's
+slots, which the checkpoint then fills (two thirds of the FAQ selector's file) and nothing
+ever reads. Here one forward pass in training mode creates the same variables, and the
+checkpoint's optimizer values are left unread (``expect_partial``): about 450 MB less, and
+the two models load in 8 s instead of 25. Fine-tuning (``rasa train --finetune``) keeps
+Rasa's own load.
+2. Rasa's graph loads the spaCy pipeline twice (the ``provide`` node and the ``run`` node of
+``SpacyNLP``; only the first one's is used): here both get the same loaded pipeline (about
+140 MB).
+3. TensorFlow's lite utilities import JAX when it is installed (it is, beside TensorFlow):
+blocked, nothing here uses it (about 50 MB).
+4. After the model is loaded, the memory freed while loading is handed back to the system
+(``malloc_trim``, about 16 MB; a no-op where the C library has no such call).
+
 Training and the other rasa commands stay plain ``python -m rasa``.
 """
 
@@ -131,6 +150,77 @@ def _guarded_configure_app(original: Any) -> Any:
     return configure_app
 
 
+def _lean_model_load(original: Any) -> Any:
+    """RasaModel.load without the training step that only creates the variables (see the
+    module's docstring); the same weights, the same first prediction to trace the graph."""
+
+    def load(cls: Any, model_file_name: str, model_data_example: Any,
+             predict_data_example: Any = None, finetune_mode: bool = False, *args: Any,
+             **kwargs: Any) -> Any:
+        if finetune_mode:
+            return original(cls, model_file_name, model_data_example, predict_data_example,
+                            finetune_mode, *args, **kwargs)
+        import tensorflow as tf
+        from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+        from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+
+        model = cls(*args, **kwargs)
+        config = kwargs.get("config", {})
+        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+                      run_eagerly=config.get(RUN_EAGERLY))
+        batch_in, _ = RasaBatchDataGenerator(model_data_example, batch_size=1)[0]
+        model._training = True          # the layers Rasa's one-example training builds
+        try:
+            model.batch_loss(batch_in)
+        finally:
+            model._training = None
+        model.load_weights(model_file_name).expect_partial()    # without optimizer slots
+        if predict_data_example:
+            model.run_inference(predict_data_example)
+        return model
+
+    load.lwiw_lean = True
+    load.__wrapped__ = original
+    return load
+
+
+def release_free_memory() -> bool:
+    """Hands memory freed by the C allocator back to the system (glibc's malloc_trim);
+    False where there is no such call."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
+def _trimmed_after_load(original: Any) -> Any:
+    """rasa.core.run.load_agent_on_start, then release_free_memory()."""
+
+    async def load_agent_on_start(*args: Any, **kwargs: Any) -> Any:
+        agent = await original(*args, **kwargs)
+        release_free_memory()
+        return agent
+
+    load_agent_on_start.lwiw_trimmed = True
+    load_agent_on_start.__wrapped__ = original
+    return load_agent_on_start
+
+
+# modules that Rasa's dependencies import if installed, and that the server never uses
+UNUSED = ("jax",)
+
+
+def keep_unused_out() -> None:
+    """`import jax` fails in this process (TensorFlow's lite utilities then go without)."""
+    for name in UNUSED:
+        if sys.modules.get(name) is None:
+            sys.modules[name] = None  # type: ignore[assignment]
+
+
 # the Rasa version the patches below were written and tested for (requirements.lock)
 PATCHED_FOR = "3.6.21"
 
@@ -148,7 +238,8 @@ def check_version(version: str | None = None) -> None:
             f"bot/rasa_server.py patches Rasa {PATCHED_FOR}, but Rasa {version} is installed: "
             "check each patch against the new Rasa (RemoteAction._validate_action_result, "
             "MessageProcessor._run_action, rasa.core.run.configure_app, "
-            "Event.resolve_by_type), then update PATCHED_FOR")
+            "rasa.core.run.load_agent_on_start, Event.resolve_by_type, RasaModel.load, "
+            "SpacyNLP.load_model), then update PATCHED_FOR")
 
 
 def install() -> None:
@@ -156,7 +247,9 @@ def install() -> None:
     from rasa.core import run
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
     from rasa.shared.core.events import Event
+    from rasa.utils.tensorflow.models import RasaModel
 
     RemoteAction._validate_action_result = _validate_action_result
     if not getattr(MessageProcessor._run_action, "lwiw_aborts", False):
@@ -167,9 +260,17 @@ def install() -> None:
         resolve = _cached_resolve_by_type(Event.resolve_by_type)
         resolve.lwiw_cached = True
         Event.resolve_by_type = staticmethod(resolve)
+    if not getattr(run.load_agent_on_start, "lwiw_trimmed", False):
+        run.load_agent_on_start = _trimmed_after_load(run.load_agent_on_start)
+    if not getattr(RasaModel.load, "lwiw_lean", False):
+        RasaModel.load = classmethod(_lean_model_load(RasaModel.load.__func__))
+    if not hasattr(SpacyNLP.load_model, "cache_info"):
+        # one loaded pipeline per name (the pipeline is only read)
+        SpacyNLP.load_model = staticmethod(lru_cache(maxsize=None)(SpacyNLP.load_model))
 
 
 def main() -> None:
+    keep_unused_out()
     install()
     from rasa.__main__ import main as rasa_main
 

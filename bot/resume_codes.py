@@ -26,9 +26,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from bot.settings import DATA_DIR, DEFAULTS, get_settings
+from bot.yaml_file import load_yaml
 
 WORDS_PER_CODE = 4
 NUMBERS = range(10, 100)          # the two digits at the end
@@ -43,7 +42,7 @@ FOLD = str.maketrans({"Ä": "AE", "Ö": "OE", "Ü": "UE", "ẞ": "SS"})
 
 @lru_cache(maxsize=1)
 def words() -> tuple[str, ...]:
-    data = yaml.safe_load((DATA_DIR / "resume_words.yml").read_text(encoding="utf-8"))
+    data = load_yaml(DATA_DIR / "resume_words.yml")
     return tuple(data["words"])
 
 

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from bot.settings import ROOT
+from bot.yaml_file import load_yaml
 
 TEXTS_DIR = ROOT / "texts"
 REGISTERS = ("standard", "easy")
@@ -90,7 +91,7 @@ def load(name: str, directory: Path = TEXTS_DIR) -> dict[str, Any]:
 @lru_cache(maxsize=32)
 def registers_of(name: str, directory: Path = TEXTS_DIR) -> tuple[str, ...]:
     """The registers file `name` is written in: both, unless its `_file` says otherwise."""
-    raw = yaml.safe_load(path_of(name, directory).read_text(encoding="utf-8"))
+    raw = load_yaml(path_of(name, directory))
     meta = raw.get(FILE_META) or {}
     return tuple(meta.get("registers") or REGISTERS)
 

@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot.settings import DATA_DIR
+from bot.yaml_file import load_yaml
 
 # shown when a person says something is urgent but not what
 DEFAULT_CATEGORIES = ("housing", "money", "violence")
@@ -24,7 +23,7 @@ class Category:
 
 @lru_cache(maxsize=1)
 def categories() -> dict[str, Category]:
-    data = yaml.safe_load((DATA_DIR / "gazetteer" / "urgent.yml").read_text(encoding="utf-8"))
+    data = load_yaml(DATA_DIR / "gazetteer" / "urgent.yml")
     return {
         item["category"]: Category(
             name=item["category"], pointer=item["pointer"],

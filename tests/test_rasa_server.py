@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import jsonschema
 import pytest
+from rasa.core import run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.utils.tensorflow.models import RasaModel
 
 from bot import rasa_server
 
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 ORIGINAL_RESOLVE = Event.resolve_by_type
 ORIGINAL_RUN_ACTION = MessageProcessor._run_action
+ORIGINAL_LOAD_AGENT = run.load_agent_on_start
+ORIGINAL_MODEL_LOAD = RasaModel.load.__func__
+ORIGINAL_SPACY_LOAD = SpacyNLP.load_model
 
 VALID = {"events": [{"event": "slot", "name": "ask_mode", "value": "more"}],
          "responses": [{"response": "utter_answer_noted", "answer": "kochen"}]}
@@ -33,6 +39,9 @@ def installed():
     RemoteAction._validate_action_result = ORIGINAL_VALIDATE
     Event.resolve_by_type = staticmethod(ORIGINAL_RESOLVE)
     MessageProcessor._run_action = ORIGINAL_RUN_ACTION
+    run.load_agent_on_start = ORIGINAL_LOAD_AGENT
+    RasaModel.load = classmethod(ORIGINAL_MODEL_LOAD)
+    SpacyNLP.load_model = staticmethod(ORIGINAL_SPACY_LOAD)
 
 
 def test_valid_action_reply_passes_like_before(installed):
@@ -70,6 +79,9 @@ def test_install_twice_wraps_the_lookup_once(installed):
     assert getattr(Event.resolve_by_type, "lwiw_cached", False)
     assert Event.resolve_by_type("slot") is SlotSet
     assert MessageProcessor._run_action.__wrapped__ is ORIGINAL_RUN_ACTION
+    assert run.load_agent_on_start.__wrapped__ is ORIGINAL_LOAD_AGENT
+    assert RasaModel.load.__wrapped__ is ORIGINAL_MODEL_LOAD
+    assert SpacyNLP.load_model.__wrapped__ is ORIGINAL_SPACY_LOAD
 
 
 def test_the_patches_refuse_a_rasa_version_they_were_not_written_for():

@@ -43,12 +43,17 @@ def test_delete_all_needs_words_that_say_so():
 
 
 @pytest.mark.parametrize("said", ["k.a.", "ka", "K.A.", "keine ahnung", "weiß nich", "?",
-                                  "??", " hm "])
+                                  "??", " hm ", "ich weiß es wirklich nicht", "isch weiß nisch",
+                                  "ik weet dat nich", "hab echt keine ahnung davon",
+                                  "Ich habe keine Vorstellung.", "kann ich nicht beantworten"])
 def test_short_non_answers(said):
     assert words.is_non_answer(said)
 
 
-@pytest.mark.parametrize("said", ["nix mit Menschen", "Tanzen", "Ich weiß nicht, ob ich das darf"])
+@pytest.mark.parametrize("said", ["nix mit Menschen", "Tanzen", "Ich weiß nicht, ob ich das darf",
+                                  "nicht allein", "ich weiß es nicht, vielleicht Kochen",
+                                  "keine Treppen", "ich kann nicht mehr alleine einkaufen",
+                                  "ich habe keine Ahnung von Computern, möchte es aber lernen"])
 def test_answers_are_no_non_answers(said):
     assert not words.is_non_answer(said)
 

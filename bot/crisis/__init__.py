@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.crisis import classifier
 from bot.crisis.lexicon import lexicon
+from bot.dialogue import words as words_typed
 
 ACUTE = "acute"
 CONCERN = "concern"
@@ -63,7 +64,9 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     """The crisis level of a message, or None. `intent_says_crisis`: the main intent
     classifier's vote, which counts only when this layer's classifier half agrees."""
     text = (text or "")[:MAX_CHARS]
-    if not text.strip():
+    if not text.strip() or words_typed.is_non_answer(text):
+        # nothing said ("weiß nicht" in any spelling, "k.a.", "?"): no signal, whatever
+        # the classifier makes of the few words
         return None
     words = lexicon()
     normal = words.normalised(text)
@@ -71,6 +74,8 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     probability = classifier.probability(normal)
     if categories and probability >= LEXICON_VETO:
         if probability < UNSURE_THRESHOLD:
+            if words.told_as_overcome(normal):
+                return None        # "damals …, heute geht es mir gut": a past, not a doubt
             # the two opinions disagree (a pattern, but a classifier that finds it unlikely:
             # often a quote, a past told as past, an idiom no list names): ask, as for the
             # classifier's own unsure band — the numbers and the direct question, and a
@@ -85,7 +90,7 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
         guessed = classifier.category(normal)
         return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"),
                           probability)
-    if probability >= UNSURE_THRESHOLD:
+    if probability >= UNSURE_THRESHOLD and not words.told_as_overcome(normal):
         guessed = classifier.category(normal)
         return Assessment(CONCERN, (guessed, "classifier", "unsure"), probability,
                           certain=False)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
@@ -27,6 +26,7 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 from bot.crisis import normalize as normalise_module
 from bot.crisis.lexicon import SIGNALS_FILE, lexicon
 from bot.settings import DATA_DIR, ROOT
+from bot.yaml_file import load_yaml
 
 TRAINING_FILE = DATA_DIR / "crisis" / "training.yml"
 # further training data written for the classifier by separate writers (same format as the
@@ -52,7 +52,7 @@ class Models:
 def _nlu_examples() -> list[Example]:
     examples = []
     for path in sorted(NLU_DIR.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+        for block in (load_yaml(path) or {}).get("nlu", []):
             intent = block.get("intent")
             if not intent:
                 continue
@@ -64,12 +64,12 @@ def _nlu_examples() -> list[Example]:
 
 
 def training_examples() -> list[Example]:
-    data = yaml.safe_load(TRAINING_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(TRAINING_FILE)
     own = [Example(text, True, category) for category, texts in data["positives"].items()
            for text in texts]
     own += [Example(text, False) for texts in data["negatives"].values() for text in texts]
     for path in sorted(WRITTEN_DIR.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]:
+        for item in load_yaml(path)["examples"]:
             crisis = item["label"] != "none"
             own.append(Example(item["text"], crisis, item["category"] if crisis else None))
     return own + _nlu_examples()

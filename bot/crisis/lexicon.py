@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot.crisis.normalize import fold, fold_letters, normalise
 from bot.settings import DATA_DIR
+from bot.yaml_file import load_yaml
 
 SIGNALS_FILE = DATA_DIR / "crisis" / "signals.yml"
 # sentence windows for exclusions: sentence marks, line breaks and a contrasting "aber"
@@ -31,6 +30,8 @@ class Lexicon:
     idioms: tuple[re.Pattern, ...]
     categories: dict[str, tuple[re.Pattern, ...]]
     exclusions: tuple[re.Pattern, ...]
+    # (past, now, unless): a crisis told as past and overcome, for the classifier's doubt band
+    past_overcome: tuple[re.Pattern, re.Pattern, re.Pattern]
     source: str
     checked: str
 
@@ -56,6 +57,12 @@ class Lexicon:
                         break
         return found
 
+    def told_as_overcome(self, normal: str) -> bool:
+        """The message places a crisis in the past and says it is better now, and does not
+        say it is back (`normal` as `normalised` gives it)."""
+        past, now, unless = self.past_overcome
+        return bool(past.search(normal) and now.search(normal) and not unless.search(normal))
+
     def _excluded(self, normal: str, span: tuple[int, int]) -> bool:
         start, end = _sentence(normal, span)
         window = normal[start:end]
@@ -80,7 +87,7 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern, ...]:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = yaml.safe_load(SIGNALS_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(SIGNALS_FILE)
     spellings = {fold(variant): fold(word) for word, variants in data["spellings"].items()
                  for variant in variants}
     return Lexicon(
@@ -90,6 +97,7 @@ def lexicon() -> Lexicon:
         categories={name: _compile(patterns)
                     for name, patterns in data["categories"].items()},
         exclusions=_compile(data["exclusions"]),
+        past_overcome=_compile([data["past_overcome"][k] for k in ("past", "now", "unless")]),
         source=data["source"],
         checked=str(data["checked"]),
     )

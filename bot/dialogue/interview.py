@@ -141,6 +141,10 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
         return _fix(store, sender_id, question_id, value, message, answer_id, answers)
     if value == DONT_KNOW:
         return _dont_know(store, sender_id, question_id, message, consent, easy, writing)
+    if value in (MORE, DONE) and message.text and words.is_non_answer(message.text):
+        # "ka" or "hm" that the NLU took for "ja" or "nein": it says nothing, whatever the
+        # intent; the examples help more than "Was noch?"
+        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
     if value == MORE:
         return Turn(slots={slot: None, Slot.ASK_MODE: ASK_WHAT_ELSE})
     finish = _Finish(store, sender_id, question_id, consent, states, reoffered)

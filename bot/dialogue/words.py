@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from bot.settings import DATA_DIR
+from bot.yaml_file import load_yaml
 
 CONFIRM = "confirm"
 CHANGE = "change"
@@ -31,13 +30,15 @@ _END = re.compile(r"[.!?;]+|\n")
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    raw = yaml.safe_load((DATA_DIR / "typed_words.yml").read_text(encoding="utf-8"))
+    raw = load_yaml(DATA_DIR / "typed_words.yml")
     return {
         "fillers": frozenset(raw["fillers"]),
         "choices": {name: (frozenset(item["words"]), frozenset(item["needs_one_of"]))
                     for name, item in raw["choices"].items()},
         "keep_after_not": frozenset(raw["keep_after_not"]),
         "non_answers": frozenset(fold(w) for w in raw["non_answers"]),
+        "non_answer_words": frozenset(fold(w) for w in raw["non_answer_words"]),
+        "not_knowing_words": frozenset(fold(w) for w in raw["not_knowing_words"]),
         "empty_words": frozenset(raw["empty_words"]),
         "question_words": frozenset(raw["question_words"]),
         "question_verbs": frozenset(raw["question_verbs"]),
@@ -96,9 +97,13 @@ def choice(text: str | None) -> str | None:
 
 
 def is_non_answer(text: str) -> bool:
-    """"k.a.", "ka", "keine ahnung", "weiß nich", "?": nothing to store."""
+    """"k.a.", "ka", "keine ahnung", "weiß nich", "?", "isch weiß es echt nisch": nothing
+    to store."""
     folded = fold(text)
-    return not folded or folded in _data()["non_answers"]
+    if not folded or folded in _data()["non_answers"]:
+        return True
+    said = set(folded.split())
+    return said <= _data()["non_answer_words"] and bool(said & _data()["not_knowing_words"])
 
 
 def says_dont_know(text: str) -> bool:

@@ -55,6 +55,9 @@ AID_NO_LONGER = re.compile(
 ANAPHORIC_NO_LONGER = re.compile(
     r"^(das|die|den|ihn|sie|es)\b (\w+ ){0,2}(benutze|benutz|nutze|nutz|trage|trag|brauche|"
     r"brauch|nehme|hab|habe)\b (\w+ )?(nicht|nie|nich) mehr\b")
+UNUSED = re.compile(r"\b(hab|habe|hat|haben) (ich |wir |er |sie )?(\w+ ){0,2}(im keller|im schrank|"
+                    r"in der ecke|auf dem dachboden) (stehen|liegen|rumstehen|rumliegen)\b")
+ANAPHORIC = re.compile(r"(das|die|der|den|ihn|sie|es|er)\b")
 BROKEN = re.compile(r"\b(kaputt|defekt|fällt auseinander|geht nicht mehr richtig|ist hin|"
                     r"zu alt|uralt)\b.*\b(neue[snm]?|ersatz|wäre gut|bräuchte|brauche)\b|"
                     r"\b(fällt auseinander|kaputt)\b.*\b(zahlt|bezahlt|übernimmt)\b")
@@ -63,7 +66,7 @@ GENERIC_DEVICES = {"computer", "mobile_phone", "smartphone", "tablet"}
 # aids the gazetteer does not list (kept here: no retraining of the Rasa model)
 EXTRA_AIDS = (
     (re.compile(r"(noise-cancelling-)?kopfhörer\w*|gehörschutz|ohrstöpsel"), "hearing_aid"),
-    (re.compile(r"sauerstoff\w*|beatmungsgerät\w*|cpap\w*"), "care_bed"),
+    (re.compile(r"sauerstoff\w*|beatmung\w*|cpap\w*"), "care_bed"),
     (re.compile(r"mundstick\w*|kopfstab|trackball|sondertastatur"), "eye_control"),
     (re.compile(r"blindenhund\w*"), "guide_dog"),
 )
@@ -73,9 +76,15 @@ INDEFINITE = {"ein", "eine", "einen", "einem", "einer", "so", "sowas", "neuen", 
               "neuer", "zweiten", "zweite", "eigenen", "eigene", "besseren", "bessere"}
 # "es gibt", "gibt's", "haben wir", "ist um die Ecke"
 AVAILABLE = re.compile(r"\b(gibt es|gibt's|gibts|es gibt|haben wir|hat es|ist hier|sind hier|"
-                       r"hier (gibt es |gibt's )?viele?)\b")
+                       r"hier (gibt es |gibt's )?viele?|soll(en|te)? es (\w+ ){0,3}geben|"
+                       r"es soll(en|te)? (\w+ ){0,3}geben)\b")
 FIRST_PERSON = re.compile(r"\b(ich|wir|mich|mir|uns|mein\w*|unser\w*)\b")
 # the reason in the person's words: the most specific phrase first
+
+
+# walking sticks: "Stock" is also a floor ("im vierten Stock"), so only after "mit"
+STICKS = re.compile(r"stock|stöcke|stöcken|stocks")
+WITH = {"mit", "mitm", "mim"}
 
 
 def _has(pattern: re.Pattern, *texts: str) -> bool:
@@ -111,6 +120,13 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     without = "ohne" in near or "ohne" in before.split()[-3:]
     if without and AID_PAST.search(before) and not NEGATION.search(after):
         return "used"  # "Früher ging es ohne Rollator": now it does not
+    if ASKED_FOR.search(" ".join(after.split()[:6])) or re.match(
+            r"(für \w+ \w+ )?(ist|sind|wird|wurde|haben wir|hab ich|habe ich) (\w+ )?"
+            r"(beantragt|bestellt|verordnet)\b", after.strip()) or (
+            ANAPHORIC.match(next_clause) and ASKED_FOR.search(next_clause)):
+        return "wished"  # "ein Rollstuhl … ist beantragt", "…, die wird gerade angepasst"
+    if UNUSED.search(around):
+        return None  # "Einen Rollator hab ich im Keller stehen": owned, not used
     if AID_PAST.search(around) or AID_NO_LONGER.search(around) or (
             ANAPHORIC_NO_LONGER.search(next_clause)):
         return "used_before"
@@ -152,6 +168,10 @@ def _aid_mentions(doc: Doc) -> list[tuple]:
             if pattern.fullmatch(token.lower_):
                 found.append((doc[token.i:token.i + 1], aid))
                 break
+        else:
+            near = {t.lower_ for t in doc[max(0, token.i - 3):token.i]}
+            if STICKS.fullmatch(token.lower_) and near & WITH:
+                found.append((doc[token.i:token.i + 1], "walking_stick"))
     return sorted(found, key=lambda item: item[0].start)
 
 
@@ -167,7 +187,17 @@ def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence:
         r"\b(hat|haben|gibt|gibt's|gibts)\b", span_lower(doc, clause))
     if owner and not clause_words & {"ich", "wir", "mein", "meine", "meinen", "meinem", "mir"}:
         return True
+    if start >= 2 and doc[start - 1].lower_ == "mit" and (
+            doc[start - 2].ent_type_ == "place" or doc[start - 2].lower_.endswith(PLACE_SUFFIXES)):
+        return True  # "das Schwimmbad mit Lifter": the place's equipment
     if aid in GENERIC_DEVICES:
+        # a device worked at or owned is no aid ("kann alles am Handy", "Schreiben am PC
+        # geht", "er besitzt ein Handy", "das Handy bedienen", "richtet mir den Computer
+        # ein"); one used for something is ("Mit meinem Tablet lasse ich mir vorlesen")
+        if doc[max(0, start - 1)].lower_ == "am" or re.search(
+                r"\b(besitz\w*|bedien\w*|richte\w* (\w+ ){0,4}ein|einrichten)\b",
+                span_lower(doc, clause)):
+            return True
         if clause_words & {"man"} or re.search(
                 r"\b(helf\w*|hilft|reparier\w*|zeig\w*|erklär\w*|beibring\w*)\b",
                 span_lower(doc, clause)):
@@ -279,6 +309,9 @@ NOT_PLACES = {"zuhause", "haus", "krankenhaus", "reihenhaus", "wohnheim",
               "schrebergarten", "kinderheim", "pflegeheim", "arbeitsplatz", "arbeitsmarkt",
               "parkplatz", "wohnzimmer", "bauernhof", "innenhof", "jobcenter", "schulbegleitung",
               "gebärdensprachkurse", "gebärdensprachkurs", "haushalt", "gesamtplan"}
+# a language course is an offer the person looks for ("Sprachkurs ich möchte"); one the
+# person has or finished is schooling ("wenn ich Deutschkurs habe", "B1 geschafft")
+LANGUAGE_COURSE = re.compile(r"(deutsch|sprach|integrations|alphabetisierungs)kurs\w*")
 # vehicles are no places ("mit dem Bus"); their stations are
 VEHICLES = {"bus", "busse", "bussen", "u-bahn", "ubahn", "s-bahn", "sbahn", "regionalbahn",
             "fähre", "fähren", "hafenfähre", "nahverkehr", "öpnv", "oepnv", "bahn"}
@@ -306,29 +339,47 @@ PLACE_PAST = re.compile(r"\b(vorbei|aufgegeben|zugemacht|geschlossen|ist zu|zu i
                         r"mach\w* ich nicht mehr)\b")
 # a place the person misses: went there before ("fehlt mir", unless wished again)
 MISSED = re.compile(r"\b(fehlt mir|fehlen mir|vermisse|vermiss)\b")
-AVOID = re.compile(r"\b(vermeide|meide|vermeiden|meiden)\b")
+AVOID = re.compile(r"\b(vermeide\w*|meide\w*|vermeiden|meiden)\b")
 FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.*\b(da|dort|hin)\b|"
                         r"\b(da|dort)\b.*\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b|"
                         r"\b(super|toll|top|klasse|mag ich|gern)\b")
 POST_OFFICE = re.compile(r"\b(zur|auf die|in die|die|der) post\b(?! (vor|sortier|lesen|"
-                         r"bearbeit|erledig|aufmach))", re.I)
+                         r"bearbeit|erledig|aufmach|zu öffnen|öffn|aufzumachen))", re.I)
 PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|"
-                        + "|".join(map(re.escape, cue_data()["place_wish_verbs"])) + r")\b")
+                        + "|".join(map(re.escape, cue_data()["place_wish_verbs"])) + "|"
+                        + "|".join(cue_data()["place_interest"]) + r")\b")
 # a clause or sentence that takes up the place again: "das würd ich gern probieren",
 # "Will ich wieder machen", "da würde ich wieder hinwollen"
-ANAPHOR = re.compile(r"^(und |aber )?(das|da|dort|dahin|dorthin|den|die|es|sowas|so was)\b")
+ANAPHOR = re.compile(r"^(und |aber )?(das|da|dort|dahin|dorthin|den|die|es|sowas|so was|"
+                     + "|".join(cue_data()["place_anaphors"]) + r")\b")
 WISH_FIRST = re.compile(r"^(will|möchte|möcht|würde|würd|hätte|wollte|mag)\b")
+# "Im Chor hat er gesungen. Er würde gern wieder singen.": a wish to do again what was done
+# at the place, with the same verb (by its lemma), not a new wish ("… wieder malen")
+PRONOUN_WISH = re.compile(r"^(er|sie|ich|wir) (will|möchte|möcht|würde|würd|hätte|wollte|mag)\b")
+GO_ON = cue_pattern("go_on")
+# "hab ich mal ausprobiert", "hab ich mir angeguckt": the perfect with "haben" and a
+# participle that ends the clause is something done before (cues.yml: lasting_participles)
+PERFECT_PAST = re.compile(r"\b(hab|habe|hatte|hat|haben|hatten|hab's)\b( \w+){0,6} "
+                          r"(\w*ge\w+t|\w+iert)$")
+LASTING = cue_pattern("lasting_participles")
+# "…, jetzt sitz ich da auf der Bank": the present after the past, at the same place
+NOW_THERE = re.compile(r"^(aber |und )?(jetzt|heute|inzwischen|mittlerweile|nun)\b.*"
+                       r"\b(da|dort|hin)\b")
 
 
 def _taken_up_as_wish(lowered: str, again: bool = False) -> bool:
     """`lowered` (a later clause, or the next sentence) wishes the place named before: it
     starts with an anaphor or, elliptically, with the wish verb ("Will ich wieder
     machen"); with `again` only a wish to do it again counts (for the next sentence)."""
-    if not (ANAPHOR.search(lowered) or WISH_FIRST.search(lowered)):
-        return False
+    if not (ANAPHOR.search(lowered) or WISH_FIRST.search(lowered)) or GO_ON.search(lowered):
+        return False  # "das möchte ich weiter machen" goes on with a use
     if REFUSAL.search(lowered) or not (WISH.search(lowered) or PLACE_WISH.search(lowered)):
         return False
     return not again or bool(re.search(r"\bwieder\b", lowered))
+# "von der" as people say it: "Uwe vonne Eckkneipe", "die ausm Verein"
+FROM_WORDS = {"vom", "von", "aus", "vonne", "vonn", "ausm", "aus'm", "ausse"}
+# a service that comes to the person is no place ("Die Führhundschule kommt einmal im Jahr")
+COMES = {"kommt", "kommen", "kam", "kümmt"}
 NOT_THERE = re.compile(r"\b(nicht|nie|noch nie|gar nicht|nirgends|nichts)\b")
 
 
@@ -366,7 +417,8 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         before = [t.lower_ for t in doc[max(0, token.i - 2):token.i]]
         previous = doc[token.i - 1] if token.i else None
         named_before = previous is not None and previous.is_alpha and previous.text[
-            :1].isupper() and previous.lower_ not in ARTICLES  # "Billstedt Center"
+            :1].isupper() and previous.lower_ not in ARTICLES and (
+            previous.ent_type_ != "relation")  # "Billstedt Center", not "Freunde treffen"
         if lower in NEEDS_PREPOSITION and (not (set(before) & PLACE_PREPOSITIONS or named_before)
                                            or set(before) & NOT_FROM):
             continue
@@ -381,6 +433,7 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     return _details(sorted(found), doc)
 
 
+
 def _address(doc: Doc, i: int) -> bool:
     """"am Horner Markt", "am Langenhorner Markt": a street, not a market."""
     token = doc[i]
@@ -391,6 +444,11 @@ def _address(doc: Doc, i: int) -> bool:
             and doc[i - 2].lower_ in {"am", "vom", "zum", "beim"})
 
 
+# offers held somewhere: the place after them only says where ("Chor in der Gemeinde")
+GROUP_HEADS = ("kurs", "kurse", "kreis", "chor", "gruppe", "treff", "club", "klub", "ag",
+               "choir", "course", "group")
+
+
 def _details(mentions: list[tuple[int, int, str, str]], doc: Doc) -> list[tuple]:
     """"Stadtpark an'n Außenmühlenteich", "Theatergruppe im Goldbekhaus": the second
     place only says where the first is."""
@@ -398,10 +456,13 @@ def _details(mentions: list[tuple[int, int, str, str]], doc: Doc) -> list[tuple]
     for mention in mentions:
         previous = result[-1] if result else None
         between = doc[previous[1]:mention[0]] if previous else []
-        if previous and mention[2].startswith("other:") and 0 < len(between) <= 2 and all(
+        if previous and (mention[2].startswith("other:") or previous[2].endswith(
+                GROUP_HEADS)) and 0 < len(between) <= 2 and all(
                 t.lower_ in {"am", "an", "an'n", "im", "in", "der", "dem", "beim", "auf"}
                 for t in between):
-            continue
+            continue  # "Tanzkurs im Bürgerhaus", "Seniorenkreis der Kirchengemeinde"
+        if previous and not between and mention[2].startswith("other:"):
+            continue  # "Volkshochschule Kurs": one name
         result.append(mention)
     return result
 
@@ -433,7 +494,8 @@ def _after(doc: Doc, sentence_clauses: list[Span], clause: Span, place_starts: s
 
 def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
                  sentence_clauses: list[Span], others: list[tuple[int, int]],
-                 next_sentence: str = "") -> tuple[str, Span | None] | None:
+                 next_sentence: str = "", same_activity: bool = False
+                 ) -> tuple[str, Span | None] | None:
     """(status, clause naming the barrier) for the place at [start, end), or None when the
     words do not say the person goes, went, wants to go or cannot go there ("es gibt …",
     "kenne ich nicht").
@@ -460,6 +522,8 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         reason = _after(doc, sentence_clauses, clause, starts, REASON_START)
         if reason is not None:
             return "barrier", (clause[0], reason[1])  # "meide ich, dort kennt mich jeder"
+        if re.search(r"\b(wegen|weil)\b", after):
+            return "barrier", clause  # "meidet sie wegen der Menschenmengen"
     previous = [c for c in sentence_clauses if c[1] <= clause[0]]
     # "Was fehlt: eine Kneipe", "gibts das schloss, kino und den sportplatz": a clause
     # without a verb goes on from the one before
@@ -478,10 +542,21 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     taken_up = _after(doc, sentence_clauses, clause, starts, ANAPHOR)
     wished_later = taken_up is not None and not any(end <= s < taken_up[0] for s in starts) and (
         _taken_up_as_wish(span_lower(doc, taken_up)))
-    if wished_later or _taken_up_as_wish(next_sentence, again=True):
+    again_same = same_activity and PRONOUN_WISH.search(next_sentence) and re.search(
+        r"\bwieder\b", next_sentence) and not REFUSAL.search(next_sentence)
+    if wished_later or _taken_up_as_wish(next_sentence, again=True) or again_same:
         return "wishes", None  # "…, das würd ich gern probieren"; "Will ich wieder machen."
-    if PAST.search(own) or NO_LONGER.search(own) or PLACE_PAST.search(own):
+    perfect = PERFECT_PAST.search(after.strip()) or PERFECT_PAST.search(own.replace(" § ", " "))
+    if PAST.search(own) or NO_LONGER.search(own) or PLACE_PAST.search(own) or (
+            perfect and not LASTING.search(perfect.group(0))):
+        now = _after(doc, sentence_clauses, clause, starts, NOW_THERE)
+        if now is not None and not NOT_THERE.search(span_lower(doc, now)):
+            return "uses", None  # "X war mein Revier, jetzt sitz ich da auf der Bank"
         return "used_before", None
+    if not has_verb(doc, clause) and (PAST.search(lead) or (
+            not has_verb(doc, sentence) and len(next_sentence.split()) <= 4
+            and NO_LONGER.search(next_sentence))):
+        return "used_before", None  # "Früher Fußball, Sportplatz. Jetzt nicht mehr."
     later = _after(doc, sentence_clauses, clause, starts, re.compile(
         r"\b(vorbei|aufgegeben|früher)\b|\b(jetzt|heute|seit\w*|inzwischen|mittlerweile)\b"
         r".*\bnicht mehr\b"))
@@ -490,6 +565,8 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     if NOT_THERE.search(own) and not PRESENT_USE.search(own):
         return None
     available = AVAILABLE.search(own) or AVAILABLE.search(lead)
+    if available and not PRESENT_USE.search(own) and _taken_up_as_wish(next_sentence):
+        return "wishes", None  # "Eine X-Gruppe soll es geben; daran hätte ich Interesse."
     if available and not PRESENT_USE.search(own):
         rest = span_lower(doc, (end, clause[1]))
         follow = _after(doc, sentence_clauses, clause, starts, FOLLOW_USE)
@@ -499,6 +576,18 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     if WISH.search(lead) or PLACE_WISH.search(lead):
         return "wishes", None
     return "uses", None
+
+
+def _same_activity(doc: Doc, sentence: Span, following: Span) -> bool:
+    """Both sentences have a verb with the same lemma ("gesungen" … "singen")."""
+    def verbs(span: Span) -> set[str]:
+        return {t.lemma_.lower() for t in doc[span[0]:span[1]]
+                if t.is_alpha and t.lemma_.lower().endswith(("en", "ern", "eln"))
+                and not t.is_title and t.lemma_.lower() != t.lower_ or (
+                    t.is_alpha and t.lower_.endswith("en") and not t.is_title)}
+    shared = verbs(sentence) & verbs(following)
+    return bool(shared - {"haben", "sein", "werden", "gehen", "machen", "wollen", "mögen",
+                          "möchten", "würden", "können"})
 
 
 def _previous_sentence(doc: Doc, sentence: Span) -> str:
@@ -526,21 +615,27 @@ def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[Plac
         if after_words and after_words[0].lower_ in POSSESSIVES | {"meines", "meiner"} and any(
                 t.ent_type_ == "relation" for t in after_words):
             continue  # "in der Schule meiner Tochter": someone else's place
-        if {"vom", "von", "aus"} & set(before_words) and any(
+        if FROM_WORDS & set(before_words) and any(
                 t.ent_type_ == "relation" or t.text in ("Herr", "Frau", "Herrn")
                 or t.lower_ in ("leute", "menschen", "freunde")
                 for t in doc[max(sentence[0], start - 5):start]):
             continue  # "Herr Yilmaz vom Kiosk": where someone comes from
+        if end < sentence[1] and doc[end].lower_ in COMES and not any(
+                t.lower_ in PLACE_PREPOSITIONS for t in doc[max(sentence[0], start - 2):start]):
+            continue
         others = [s for s in spans if s != (start, end)]
         following = [s for s in statements if s[0] >= sentence[1]]
         next_sentence = span_lower(doc, following[0]) if following and not any(
             following[0][0] <= s < following[0][1] for s, _ in spans) else ""
         result = place_status(doc, start, end, clause, sentence, by_sentence[sentence], others,
-                              next_sentence)
+                              next_sentence, bool(following) and _same_activity(
+                                  doc, sentence, following[0]))
         if result is None:
             continue
         status, barrier_span = result
         words = doc[start:end].text
+        if LANGUAGE_COURSE.fullmatch(words.lower()) and status != "wishes":
+            continue
         if (kind, status) in seen:
             continue
         seen.add((kind, status))

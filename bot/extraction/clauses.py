@@ -5,6 +5,7 @@ the extraction share."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from spacy.tokens import Doc, Token
 
@@ -54,12 +55,22 @@ def sentences(doc: Doc) -> list[Span]:
         if token.text in SENTENCE_END or (token.is_space and "\n" in token.text):
             spans.append((start, i))
             start = i + 1
+        elif is_emoji(token):
+            spans.append((start, i + 1))  # the emoji stays with its words: they are quoted
+            start = i + 1
         elif _number_ends_sentence(doc, i):
             spans.append((start, i + 1))  # "Ich bräuchte mindestens 30. Dazu der …"
             start = i + 1
     spans.append((start, len(doc)))
     result = [s for s in (trim(doc, a, b) for a, b in spans) if s[0] < s[1]]
     return _telegraphic_phrases(doc, result) if _telegraphic(result) else result
+
+
+def is_emoji(token: Token) -> bool:
+    """An emoji or other pictograph: in chat style it ends a sentence like a full stop
+    ("haus ist umgebaut mit rampe 👍 später will ich …")."""
+    return bool(token.text) and all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf")
+                                    for c in token.text) and not token.text.isascii()
 
 
 def _number_ends_sentence(doc: Doc, i: int) -> bool:
@@ -113,6 +124,18 @@ def _starts_clause(token: Token) -> bool:
             or token.ent_type_ == "relation")
 
 
+def _joins_people(doc: Doc, i: int, end: int) -> bool:
+    """"mit Mama, Papa und meinem Bruder": "und" between two people joins them, it starts
+    no clause."""
+    if doc[i].lower_ not in {"und", "oder"} or doc[i - 1].ent_type_ != "relation":
+        return False
+    following = doc[i + 1]
+    if following.lower_ in POSSESSIVES and i + 2 < end:
+        following = doc[i + 2]
+    return following.ent_type_ == "relation" and not (
+        i + 1 < end and doc[i + 1].lower_ in SUBJECT_STARTERS - {"der", "die", "das"})
+
+
 def clauses(doc: Doc, start: int, end: int) -> list[Span]:
     """Clauses of one sentence: cut at commas and dashes (unless a list of help phrases
     goes on), before subordinators, and before "und/aber …" that start a new subject."""
@@ -123,7 +146,8 @@ def clauses(doc: Doc, start: int, end: int) -> list[Span]:
             if not _continues_list(doc, i, end):
                 cuts.append(i)
         elif token.lower_ in SUBORDINATORS or (
-                token.lower_ in COORDINATORS and i + 1 < end and _starts_clause(doc[i + 1])):
+                token.lower_ in COORDINATORS and i + 1 < end and _starts_clause(doc[i + 1])
+                and not _joins_people(doc, i, end)):
             cuts.append(i)
     cuts.append(end)
     spans = [trim(doc, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]

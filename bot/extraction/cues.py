@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import yaml
-
 from bot.settings import DATA_DIR
+from bot.yaml_file import load_yaml
 
 CUES_FILE = DATA_DIR / "extraction" / "cues.yml"
 
@@ -22,7 +21,7 @@ CUES_FILE = DATA_DIR / "extraction" / "cues.yml"
 @lru_cache(maxsize=1)
 def cue_data() -> dict:
     """The cue word lists of data/extraction/cues.yml."""
-    return yaml.safe_load(CUES_FILE.read_text(encoding="utf-8"))
+    return load_yaml(CUES_FILE)
 
 
 def cue_pattern(*keys: str) -> re.Pattern:
@@ -46,7 +45,15 @@ PAST = re.compile(
     r"benutzte|besuchte|wohnte|lebte|konnte) (ich|wir)|"
     r"(bin|war|sind) (\w+ ){0,4}(gegangen|gewesen|geschwommen|gelaufen|gefahren)|"
     r"(habe|hab|hatte) (\w+ ){0,5}(gemacht|besucht|gespielt|genutzt|benutzt|gehabt|getanzt|"
-    r"gesungen|trainiert|gewohnt|gelebt|bekommen|gekriegt))\b")
+    r"gesungen|trainiert|gewohnt|gelebt|bekommen|gekriegt)|"
+    # a relative writes: "Im Chor hat er lange gesungen", "früher war sie jeden Tag dort"
+    r"(er|sie) (war|hatte|ging|spielte|machte|besuchte|konnte)|"
+    r"(war|hatte|ging|spielte|machte|besuchte|konnte) (er|sie) (\w+ ){0,4}(früher|damals|"
+    r"lange|jahrelang|immer|oft|jeden)|"
+    r"(hat|hatte|haben|hatten) (\w+ ){0,5}(gemacht|besucht|gespielt|getanzt|gesungen|"
+    r"trainiert)|"
+    # chat style drops the subject: "hatte mal ne Betreuung", "war mal im Verein"
+    r"(hatte|hatten|war|waren) (\w+ )?mal)\b")
 # "nicht mehr", "keinen … mehr", "seit dem Umzug nicht", "aufgehört"
 NO_LONGER = re.compile(
     r"\b(nicht mehr|nich mehr|nimmer|nie mehr|nichts mehr|kein\w* (\w+ ){0,3}mehr|"
@@ -66,12 +73,15 @@ WISH = re.compile(
     r"fehlt|fehlen|suche|suchen|beantrag\w*|träume|traum|hoffe|hoffentlich|"
     r"(gern|gerne) (mal|wieder|einmal)|könnte ich|würde mir helfen|"
     r"wär (\w+ )?(gut|schön|toll|super)|"
+    r"(fände|fänd|fänden) (\w+ ){0,3}(gut|schön|sinnvoll|toll|super|hilfreich|klasse|prima)|"
     + "|".join(map(re.escape, cue_data()["wish_verbs"])) + r")\b")
 # a wish that is no wish: "will ich nicht", "möchte keinen"
 REFUSAL = re.compile(
-    r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir))? (das |den |die |es )?"
-    r"(nicht|kein\w*|nie)\b")
+    r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir|ick))? (das |den |die |es )?"
+    r"((grad|gerade|jetzt|im moment|momentan|eigentlich|auch) )?(nicht|nich|net|kein\w*|keen\w*|"
+    r"nie)\b")
 NEGATION = re.compile(r"\b(nicht|nich|net|nie|niemals|kein|keine|keinen|keinem|keiner|keines|"
+                      r"keen|keene|keenen|"
                       r"nichts|nirgends|nirgendwo|ohne)\b")
 # negations that say something positive: "kein Problem", "keine Hilfe (nötig)", "nicht schwer"
 POSITIVE_NEGATION = re.compile(

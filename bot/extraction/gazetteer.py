@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 from spacy.tokens import Doc
 
 from bot.nlp.pipeline import GAZETTEER_DIR
+from bot.yaml_file import load_yaml
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Gazetteer:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load((GAZETTEER_DIR / name).read_text(encoding="utf-8"))
+    return load_yaml(GAZETTEER_DIR / name)
 
 
 @lru_cache(maxsize=1)

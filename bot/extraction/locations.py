@@ -25,7 +25,8 @@ from bot.extraction.results import Location
 PLACE_PREPS = {"in", "aus", "nach", "im"}
 HOME_CUES = {"wohne", "wohn", "lebe", "leb", "zuhause", "daheim", "wohnhaft", "zuhaus",
              "stadtteil", "viertel", "kiez", "quartier"}
-OTHERS_LIVE = {"wohnt", "lebt", "wohnen", "leben", "wohnte", "lebte"}
+OTHERS_LIVE = {"wohnt", "lebt", "wohnen", "leben", "wohnte", "lebte", "bewohnt", "bewohnen",
+               "bewohne"}
 WISH_CUES = {"möchte", "möcht", "moechte", "möchten", "würde", "würd", "würden", "will", "wollen",
              "wünsche", "wünsch", "hätte", "hätt", "lieber", "liebsten", "plane", "planen",
              "traum", "träume", "hoffe", "suche", "suchen", "gerne", "gern"}
@@ -77,6 +78,11 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
     last_words = " ".join(before[-4:])
     clause_text = span_lower(doc, clause)
     sentence_text = span_lower(doc, sentence) if sentence else clause_text
+    previous = span_lower(doc, (sentence[0], clause[0])) if sentence and (
+        sentence[0] < clause[0]) else ""
+    if preposition in {"in", "nach"} and MOVING.search(previous) and not has_verb(doc, clause) and (
+            not re.search(r"\b(nie|nicht|nich|kein\w*)\b", previous)):
+        return "move_to"  # "sollten wir umziehen, dann in eine Wohnung in Othmarschen"
     if MOVING.search(clause_text) and preposition in {"in", "nach", "im"} and not (
             PAST_AFTER.search(after) or HOME_CUES & set(before)
             or re.search(r"\b(nie|nicht|nich|kein\w*)\b", clause_text)):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from bot.extraction.clauses import (
+    CLOSED_CLASS,
     HELP_FORMS,
     HELP_PREPS,
     NEGATING_DETERMINERS,
@@ -31,10 +32,12 @@ from bot.extraction.clauses import (
     char_span,
     clauses,
     has_verb,
+    is_verb_like,
     sentences,
     span_lower,
     span_text,
 )
+from bot.extraction.cues import cue_pattern
 from bot.extraction.gazetteer import gazetteer, typed_entities
 from bot.extraction.results import Person
 
@@ -49,6 +52,15 @@ NO_LONGER_THERE = re.compile(
     r"eher nicht|abgebrochen|kein(en)? draht mehr|tod|beerdigt|grab|"
     r"(hilft|helfen|kommt|kommen|besucht|besuchen|meldet|melden) (\w+ )?(mir |mich |uns )?"
     r"(sich )?nicht mehr)\b")
+# said in everyday words (cues.yml): "eher nich", "ist Geschichte", "sehe ich nicht",
+# "wir haben grad Pause"; the contact words also when said in the next clause ("Meine Eltern
+# sind in Syrien, ich habe kein Kontakt")
+GONE = cue_pattern("people_gone")
+NO_CONTACT = re.compile(r"\b(kein(en)? kontakt|(haben|ham|hab|habe) (\w+ ){0,2}pause|funkstille|"
+                        r"(ist|sind) geschichte|(is|ist) nix mehr)\b")
+# "Frau S. besucht die Tagesstätte", "Derzeit erhält Herr K. …": someone writes about the
+# person under an initial
+INITIAL = re.compile(r"^(frau|herr|herrn) [a-zäöü]\.?$")
 WISH_WORDS = re.compile(r"\b(will|möchte|wünsche|hätte gern|hätte gerne|suche|fehlt)\b")
 # "Früher hatte ich viele Freunde", "früher hatte er einen Kumpel"
 ONLY_IN_THE_PAST = re.compile(r"\b(früher|damals) (hatte|hatten|war|waren)\b|"
@@ -141,6 +153,13 @@ def _apposition_name(doc: Doc, ent) -> str | None:
     """"einen Freund, Tim.", "Einen alten Studienfreund, Klaus, habe ich …": the name set
     off by commas after the relation word."""
     after = ent.end
+    # "Kollege von früher, Marek", "Mitbewohnerin aus der alten WG, Janne": a short phrase
+    # saying where the person comes from may stand between
+    if after < len(doc) and doc[after].lower_ in {"von", "vom", "aus", "ausm", "aus'm"}:
+        comma = next((i for i in range(after + 1, min(len(doc), after + 6))
+                      if doc[i].text in {",", ".", ";", "–", "-"}), None)
+        if comma is not None and doc[comma].text == ",":
+            after = comma
     if after + 1 >= len(doc) or doc[after].text != ",":
         return None
     name = doc[after + 1]
@@ -154,8 +173,41 @@ def _apposition_name(doc: Doc, ent) -> str | None:
     return name.text
 
 
+def _name_after(doc: Doc, ent) -> str | None:
+    """"Freund Kemal", "Mein Mann Klaus fährt …", "unser enkel lukas richtet …": a name
+    right after the relation word (in a text typed in lower case, any word that is no
+    function word and no verb)."""
+    if ent.end >= len(doc) or len(ent) > 2:
+        return None
+    name = doc[ent.end]
+    lower_text = doc.text == doc.text.lower()
+    if not (name.is_alpha and len(name.text) > 1 and not name.ent_type_
+            and (name.is_title or lower_text) and not name.is_stop
+            and name.lower_ not in CLOSED_CLASS and not is_verb_like(name)):
+        return None
+    if lower_text and (name.lemma_.lower() != name.lower_ or len(name.text) > 10):
+        return None  # "bruder nervt": a verb form the lookup table knows
+    return name.text
+
+
+def _name_before(doc: Doc, ent) -> str | None:
+    """"Ich, Gerda, seine Schwester", "ich bin Derya, die Tochter von …": the writer names
+    themself and then says who they are."""
+    i = ent.start - 1
+    if i >= 0 and doc[i].lower_ in {"seine", "ihre", "die", "der", "sein", "ihr"}:
+        i -= 1
+    if i < 1 or doc[i].text != ",":
+        return None
+    name = doc[i - 1]
+    if not (name.is_alpha and name.is_title and len(name.text) > 1 and not name.ent_type_
+            and not name.is_stop and name.lower_ not in CLOSED_CLASS):
+        return None
+    before = {t.lower_ for t in doc[max(0, name.i - 2):name.i]}
+    return name.text if before & {"ich", "bin", "heiße", "heisse"} else None
+
+
 def _who(doc: Doc, ent) -> str:
-    named = _apposition_name(doc, ent)
+    named = _apposition_name(doc, ent) or _name_after(doc, ent) or _name_before(doc, ent)
     if named is not None:
         return named
     words = [t.text for t in ent if t.lower_ not in POSSESSIVES]
@@ -167,14 +219,17 @@ def _who(doc: Doc, ent) -> str:
 
 
 def _excluded(doc: Doc, ent, clause: Span, question_id: str = "people",
-              named: bool = False) -> bool:
+              named: bool = False, next_clause: str = "") -> bool:
     """Not a person at the person's side: "keine Geschwister", "Eltern leben nicht mehr",
     a visit ("zum Arzt", "zu meiner Ärztin"), or a pet called "mein bester Freund"."""
     before = [t.lower_ for t in doc[max(clause[0], ent.start - 2):ent.start]]
     if set(before) & NEGATING_DETERMINERS or set(before) & VISIT_PREPS:
         return True
     clause_text = span_lower(doc, clause)
-    if NO_LONGER_THERE.search(clause_text) or ONLY_IN_THE_PAST.search(clause_text):
+    if NO_LONGER_THERE.search(clause_text) or ONLY_IN_THE_PAST.search(clause_text) or (
+            GONE.search(clause_text)):
+        return True
+    if next_clause and NO_CONTACT.search(next_clause):
         return True
     if ent.text.lower() in PLACE_LIKE:
         return True
@@ -262,9 +317,31 @@ def _relation_of_named(doc: Doc, span) -> str:
 
 
 def _apposition(doc: Doc, ent, named: list) -> bool:
-    """"die Nachbarin, Frau Schulz": the named one is the same person as the relation."""
-    return any(doc[max(0, span.start - 3):span.start].text.strip(" ,").lower().endswith(
-        ent.text.lower()) for span, _ in named)
+    """"die Nachbarin, Frau Schulz", "Eine Freundin aus der Tagesstätte, Frau M.": the named
+    one is the same person as the relation."""
+    for span, _ in named:
+        if doc[max(0, span.start - 3):span.start].text.strip(" ,").lower().endswith(
+                ent.text.lower()):
+            return True
+        between = doc[ent.end:span.start]
+        if 0 < len(between) <= 6 and between[-1].text == "," and between[0].lower_ in {
+                "von", "vom", "aus"} and not any(t.text in ".;!?" for t in between):
+            return True
+    return False
+
+
+# "Meine Frau trägt alles … Unser Sohn studiert in Berlin": the person writes with their
+# partner, "unser Sohn" is their son; unless a relative says they write for someone
+OWN_PARTNER = re.compile(r"\b(mein|meine|meinem|meinen|meiner|mien) (mann|frau|fru|fruu|partner|"
+                         r"partnerin|ehemann|ehefrau|lebensgefährte|lebensgefährtin)\b")
+WRITES_AS_RELATIVE = re.compile(r"\bhier schreib\w*|\bschreibe (\w+ ){0,2}(für|wegen)\b|"
+                                r"\bich bin (die|der|sein|seine|ihr|ihre) \w+|"
+                                r"\b(uns|wir) (als )?(eltern|großeltern)\b")
+
+
+def _couple_writes(doc: Doc) -> bool:
+    text = doc.text.lower()
+    return bool(OWN_PARTNER.search(text)) and not WRITES_AS_RELATIVE.search(text)
 
 
 def is_the_person(doc: Doc, ent, question_id: str) -> bool:
@@ -272,9 +349,20 @@ def is_the_person(doc: Doc, ent, question_id: str) -> bool:
     Tiere", "Ich schreibe für meine Mutter", "Mein Vater wohnt in Wandsbek. Früher war er
     …" in an answer about the neighbourhood)."""
     before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    if INITIAL.match(ent.text.lower()) and (
+            (ent.end < len(doc) and is_verb_like(doc[ent.end]))
+            or (ent.start > 0 and is_verb_like(doc[ent.start - 1]))):
+        return True  # "Frau S. malt sehr gern", "Derzeit erhält Frau S. …"
+    if len(ent) == 1 and ent.text.istitle() and (ent.start == 0 or doc[ent.start - 1].is_punct
+                                                  or is_verb_like(doc[ent.start - 1])) and (
+            re.search(r"\b(ihre[mnrs]?|seine[mnrs]?)\b", doc.text.lower())) and (
+            (ent.end < len(doc) and is_verb_like(doc[ent.end]))
+            or (ent.start > 0 and is_verb_like(doc[ent.start - 1]))):
+        return True  # "Mutter kocht noch …", "… telefoniert Mutter jeden Tag" (the son writes)
+    clause_words = {t.lower_ for t in doc[ent.end:min(len(doc), ent.end + 8)]}
     if ABOUT_THE_PERSON.search(" ".join(before)) and not {"bei", "mit", "von", "vom"} & set(
-            before):
-        return True
+            before) and not clause_words & {"mir", "mich"} and not _couple_writes(doc):
+        return True  # not "unser Enkel Lukas richtet mir den Computer ein"
     if WRITES_FOR.search(" ".join(t.lower_ for t in doc[max(0, ent.start - 6):ent.start])):
         return True
     if question_id == "people":
@@ -326,8 +414,16 @@ def extract_people(doc: Doc, question_id: str) -> list[Person]:
                 help_here = helps[index + 1]
                 text_span = (clause[0], nxt[1])
         clause_lower = span_lower(doc, clause)
+        # the next two clauses of the sentence, up to one naming someone else
+        sentence = next(s for s in sentences(doc) if s[0] <= clause[0] < s[1])
+        following = []
+        for n in range(index + 1, min(len(all_clauses), index + 3)):
+            if n in by_clause or all_clauses[n][1] > sentence[1]:
+                break
+            following.append(span_lower(doc, all_clauses[n]))
+        next_clause = " ".join(following)
         for ent, relation in found:
-            if _excluded(doc, ent, clause, question_id, bool(named)) or (
+            if _excluded(doc, ent, clause, question_id, bool(named), next_clause) or (
                     ent.start in about_the_person):
                 continue
             helper_by_phrase = bool(HELP_FROM.search(clause_lower)) or bool(

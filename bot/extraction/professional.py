@@ -39,7 +39,7 @@ from bot.extraction.clauses import (
     span_lower,
     span_text,
 )
-from bot.extraction.cues import NO_LONGER, PAST, REFUSAL, WISH, cue_data
+from bot.extraction.cues import NO_LONGER, PAST, REFUSAL, WISH, cue_data, cue_pattern
 from bot.extraction.gazetteer import typed_entities
 from bot.extraction.results import ProfessionalMention
 
@@ -49,7 +49,8 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"pflegedienst\w*|pfelgedienst|pflegedinst|plegedienst|ambulante[rn]? pflege|"
      r"häusliche[rn]? pflege|pflegekr(a|ä)ft\w*|pflegefachkraft|pfleger(in|innen)?|"
      r"altenpfleger\w*|tagespflege|kurzzeitpflege|verhinderungspflege|nachtpflege|fußpflege|"
-     r"pflegehilfe|pflegegeld|entlastungsbetrag|pflegestützpunkt|(die|der|eine|ne) pflege"),
+     r"pflegehilfe|pflegegeld|pflegegrad\w*|pflegestufe\w*|entlastungsbetrag|pflegestützpunkt|"
+     r"(die|der|eine|ne) pflege"),
     ("household_help", "Hilfe im Haushalt",
      r"haushaltshilfe\w*|haushaltshelfer\w*|putzhilfe|putzfrau|reinigungskraft|"
      r"hauswirtschaftliche\w* (hilfe|versorgung)|hilfe im haushalt|essen auf rädern|"
@@ -61,20 +62,24 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"betreuer(in|innen)?|betreuerinnen|bezugsbetreuer\w*|\w*betreuung|betreutes wohnen|"
      r"ambulant betreute\w* wohnen|wohnbetreu\w*|wohnassistenz|ambulante[rn]? (hilfe|hilfen|"
      r"betreuung|unterstützung|dienst)|einzelfallhilfe|einzelfallhelfer\w*|eingliederungshilfe|"
-     r"ppm|abw|asp|\w*sozialpsychiatrie|wohngruppe|betreute\w* (wg|wohngemeinschaft|wohnung)|"
+     r"ppm|abw|asp|psb|\w*sozialpsychiatrie|wohngruppe|wohn-gruppe|wohn gruppe|ambulant betreut|"
+     r"fachleistungsstunde\w*|"
+     r"betreute\w* (wg|wohngemeinschaft|wohnung)|"
      r"wg mit betreuung|\w*-wg|wohnheim|familienhilfe|spfh|erziehungsbeistand|jugendhilfe|"
      r"lebenshilfe"),
     ("assistance", "Assistenz",
-     r"persönliche\w* assistenz|\w*assistenz|assistent(in|innen|en)?|schulbegleit\w*|"
+     r"persönliche\w* assistenz|\w*assistenz|\w*assistent(in|innen|en)?|schulbegleit\w*|"
      r"integrationshelfer\w*|i-helfer\w*|alltagsbegleit\w*|alltagshelfer\w*|jobcoach\w*|"
      r"coaching|arbeitsbegleit\w*|begleitperson|begleitung|\w*dolmetscher\w*|"
-     r"vorlesekraft|\w+kraft"),
+     r"vorlesekraft|\w+kraft|mobilitätstrain\w*|orientierungs- und mobilitätstrain\w*"),
     ("therapy", "Therapie",
-     r"\w*therapie\w*|\w*therapeut(in|innen|en)?|physio|ergo|krankengymnastik|logopädie|"
+     r"\w*therapie\w*|\w*therapeut(in|innen|en)?|physio|ergo|physiopraxis|ergopraxis|"
+     r"krankengymnastik|logopädie|"
      r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
      r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
     ("medical", "Ärztliche Behandlung",
-     r"psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor|"
+     r"\w*psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
+     r"in (\w+ )?behandlung|"
      + "|".join(cue_data()["medical_specialists"])),
     ("counselling", "Beratung",
      r"\w*beratung\w*|berater(in|innen)?|eutb|sozialarbeiter(in|innen)?|sozialpädagog(e|in)|"
@@ -85,7 +90,7 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"arbeitsagentur|agentur für arbeit|reha-träger"),
     ("transport", "Fahrdienst", r"fahrdienst\w*|behindertenfahrdienst|beförderung"),
     ("day_structure", "Tagesstätte / Tagesstruktur",
-     r"tagesstätte|tagesförderstätte|tagesstruktur|tagesförderung|tageszentrum"),
+     r"\w*tages\w*stätte|tagesstruktur|tagesförderung|tageszentrum"),
     ("budget", "Persönliches Budget", r"persönliche\w* budget|budget"),
     ("other", "Hilfe durch Fachleute",
      r"(mehr |zusätzliche |professionelle |fachliche |regelmäßige |praktische )?"
@@ -110,6 +115,7 @@ RECEIVED = re.compile(
     r"\b(bekomme|bekomm|bekommen|bekommt|kriege|krieg|kriegen|erhalte|erhalten|habe|hab|hat|"
     r"haben|kommt|kommen|komm|kümmt|hilft|helfen|unterstützt|begleitet|betreut|macht|machen|"
     r"gehe (zur|zum|in die)|geh (zur|zum)|fährt|bringt|bin (in|bei|seit)|bin \w+ (in|bei)|"
+    r"(wohne|wohn|lebe) (\w+ )?(in|im|bei)|"
     r"arbeite|organisiere|bezahle|finanziere|läuft|laufen|seit|schon|bereits|zurzeit|derzeit|"
     r"momentan|im moment|aktuell|gekürzt|gestrichen|bewilligt|genehmigt|zahlt|"
     r"(\d+|ein|eine|einmal|zwei|zweimal|drei|dreimal|vier|fünf|zehn|paar) ?(std|stunde|"
@@ -120,6 +126,15 @@ WISHED_EXTRA = re.compile(r"\b(noch (jemanden|jemand|eine?n?|mehr)|zusätzlich\w
                           r"brauche|brauch|brauchen|braucht|benötige|antrag|abgelehnt|warte auf|"
                           r"wäre|würde|sollte|müsste|vielleicht|vllt|vlt|irgendwann|statt|"
                           r"hätte gern:?)\b")
+# looked for, waited for, thought about: wished even when "seit" follows (cues.yml)
+SOUGHT = cue_pattern("help_sought")
+PAID = cue_pattern("help_paid")
+ABSENT = cue_pattern("help_absent")
+# help that is granted (and then "durch") rather than done (cf. "Reha ist durch")
+GRANTED_KINDS = {"care_service", "budget", "support_worker", "assistance", "legal_guardian"}
+# a wish for more of it: the help itself comes now ("Physio hätte ich gern öfter")
+MORE_OF_IT = re.compile(r"\b(öfter|häufiger|mehr als|mehr stunden|noch mehr|aufstock\w*|"
+                        r"zusätzlich\w*)\b")
 NOT_HAD = re.compile(r"\b(hab|habe|hat|haben|bekomme|bekommen|kriege|gibt es|gibt's) (ich |wir |"
                      r"er |sie |es )?(\w+ ){0,2}(kein\w*|nichts|nicht)\b|"
                      r"\bablehn\w*|\bnicht mehr da\b")
@@ -154,7 +169,8 @@ def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is None or taken & set(range(span.start, span.end)):
                 continue
-            if span.text.lower() in NOT_HELP and kind != "other" or (
+            if span.text.lower() in NOT_HELP and kind != "other" and not _bare_word_is_help(
+                    span.text.lower(), text, question_id) or (
                     span.text.lower().startswith("körperpflege")):
                 continue
             if re.fullmatch(r"(die|der|eine|ne) pflege", span.text.lower()) and any(
@@ -168,7 +184,41 @@ def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
                     continue  # "Hilfe? Bruk ick nich."
             found.append((span.start, span.end, kind, label))
             taken.update(range(span.start, span.end))
+    found = [m for m in found if not _purpose_of_other_help(doc, m[0], found)
+             and not _same_help_again(doc, m, found)]
     return _without_vague(doc, sorted(found))
+
+
+THERAPIES = re.compile(r"\b(physio\w*|logo\w*|krankengymnastik|\w*therapie)\b")
+
+
+def _bare_word_is_help(word: str, text: str, question_id: str) -> bool:
+    """"Ergo" is the therapy in a list of therapies ("Physio 2x die Woche. Und Ergo."), not
+    the Latin "therefore"; bare "Beratung" is help in the answer about professional help
+    ("Ich brauche auch Beratung")."""
+    if word == "ergo":
+        return bool(THERAPIES.search(text))
+    return word == "beratung" and question_id == "professional"
+
+
+def _same_help_again(doc: Doc, mention: tuple, found: list[tuple]) -> bool:
+    """"Ambulante Therapie bei meiner Therapeutin", "eine Therapie, und zwar bei derselben
+    Therapeutin": the second names who gives the first help of the same kind."""
+    start, _, kind, _ = mention
+    for other in found:
+        between = doc[other[1]:start]
+        if other[2] == kind and other[0] < start and 0 < len(between) <= 5 and any(
+                t.lower_ in {"bei", "beim"} for t in between[-3:]) and not any(
+                t.text in ".;!?" for t in between):
+            return True
+    return False
+
+
+def _purpose_of_other_help(doc: Doc, start: int, found: list[tuple]) -> bool:
+    """"Ich brauche immer Dolmetscher für Arzt, Amt": a help named right after "für" and
+    another help is what that help is for, not a help of its own."""
+    return start > 0 and doc[start - 1].lower_ == "für" and any(
+        0 <= start - 1 - end <= 1 for _, end, _, _ in found)
 
 
 def _without_vague(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> list[tuple]:
@@ -216,6 +266,9 @@ def _near(text: str, pattern: re.Pattern, words: int, before: bool) -> bool:
 
 def _status_from(before: str, after: str, near: set[str]) -> str | None:
     around = f"{before} § {after}"
+    if re.match(r"\s*(\w+ ){0,3}(wäre|wären|wär|würde|würden|fände|fänd)\b", after) and (
+            WISH.search(after)):
+        return "wished"  # "morgens zwei Stunden Assistenz wären gut"
     if _near(before, WISH, 8, True):
         return "wished"
     if near & POSSESSIVES or _near(before, RECEIVED, 4, True):
@@ -224,8 +277,10 @@ def _status_from(before: str, after: str, near: set[str]) -> str | None:
         return "wished"
     if RECEIVED.search(around):
         strong = re.search(r"\b(bekomme|bekomm|kriege|krieg|erhalte|kommt|kümmt|hilft|macht|"
-                           r"seit|gekürzt)\b", around)
+                           r"seit|gekürzt)\b", around) or PAID.search(around)
         return "wished" if WISHED_EXTRA.search(around) and not strong else "received"
+    if PAID.search(around) and not re.search(r"\b(nicht|nichts|kein\w*)\b", around):
+        return "received"  # "bezahlt das Integrationsamt"
     if WISHED_EXTRA.search(around):
         return "wished"
     return None
@@ -244,7 +299,22 @@ def professional_status(doc: Doc, start: int, end: int, clause: Span,
     whole = span_lower(doc, clause)
     if REFUSAL.search(around):
         return None
-    if near & NEGATING_DETERMINERS or NOT_HAD.search(around):
+    if re.match(r"\s*(sagt|meint|hat gesagt|hat mir gesagt)\b", after):
+        return "received"  # "Arzt sagt Trauma": the person has that doctor
+    if re.search(r"\b(wenn|sobald|bis|nachdem) (ich|er|sie|wir) (\w+ )?aus (der|dem)$",
+                 before) and re.match(r"\s*(raus|heraus|entlassen|draußen)\b", after):
+        return "received"  # "Wenn ich aus der Tagesklinik raus bin": there now
+    sought_in = f"{around} {whole} {rest}"
+    if doc[clause[0]].lower_ == "ob":  # "Wir überlegen, ob eine Tagespflege in Frage kommt"
+        sought_in += " " + span_lower(doc, (max(0, clause[0] - 6), clause[0]))
+    if SOUGHT.search(sought_in) and not (near & NEGATING_DETERMINERS):
+        return "wished"  # "Therapie such ich seit Monaten", "warten auf einen Platz"
+    if doc[clause[0]].lower_ == "ob" and re.search(r"\b(gibt|gebe|gäbe)\b", whole):
+        return None  # "Ob es dafür eine Anlaufstelle gibt, weiß ich nicht": a question
+    if re.search(r"\bist durch\b", after):
+        # "Pflegegrad 2 ist durch": granted; "Reha ist durch": over
+        return "received" if kind in GRANTED_KINDS else None
+    if near & NEGATING_DETERMINERS or NOT_HAD.search(around) or ABSENT.search(around):
         wish_follows = WISH.search(after) or WISH.search(rest) or CHANGE.search(next_sentence)
         return "wished" if wish_follows else None
     if (PAST.search(around) or NO_LONGER.search(around)) and not WISH.search(around) and not (
@@ -323,8 +393,11 @@ def _wished_again(doc: Doc, statuses: list[str | None], mentions: list[tuple]) -
     """"Früher hatte ich eine Haushaltshilfe … Ich hätte gern wieder jemanden.": the help
     had before is wished again."""
     text = doc.text.lower()
-    if not re.search(r"\b(wieder|nochmal|noch mal) (jemanden|jemand|eine?n?|so)\b", text) or not (
-            WISH.search(text)):
+    if not re.search(r"\b(wieder|nochmal|noch mal) (jemanden|jemand|eine?n?|so|nehmen|haben|"
+                     r"machen|bekommen|anfangen|beginnen|beantragen)\b|"
+                     r"\b(eine?n?|ne) neue[n]?\b", text) or not (
+            WISH.search(text) or re.search(r"\b(würde|würd|würden) (ich|wir) (\w+ )?wieder\b",
+                                           text)):
         return
     for n, (start, _end, kind, _) in enumerate(mentions):
         if statuses[n] is None and kind != "other":
@@ -351,8 +424,8 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
         earlier = [c for c in all_clauses if c[1] <= clause[0] and c[0] >= sentence[0]]
         before_words = [t.lower_ for t in doc[max(sentence[0], start - 4):start]]
         if "seit" in {t.lower_ for t in doc[max(sentence[0], start - 2):start]} or (
-                {"aus", "von", "vom"} & set(before_words[-3:]) and any(
-                t.ent_type_ == "relation" or t.text[:1].isupper() and t.is_alpha
+                kind != "medical" and {"aus", "von", "vom"} & set(before_words[-3:]) and any(
+                t.ent_type_ == "relation" or t.text[:1].isupper() and t.is_alpha and not t.is_stop
                 and t.lower_ not in {"ich", "die", "der", "das", "den", "dem", "hilfe",
                                      "unterstützung", "beratung", "betreuung"}
                 for t in doc[max(sentence[0], start - 4):start - 2])):
@@ -393,4 +466,12 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
         found.append(ProfessionalMention(help=kind, label=label, status=status, words=words,
                                          text=span_text(doc, clause),
                                          span=char_span(doc, clause)))
+        if status == "wished" and (words.lower(), "received") not in seen and MORE_OF_IT.search(
+                span_lower(doc, clause)) and not NEGATING_DETERMINERS & {
+                t.lower_ for t in doc[max(clause[0], start - 2):start]}:
+            # "Physio hätte ich gern öfter als einmal die Woche": had now, wished more
+            seen.add((words.lower(), "received"))
+            found.insert(len(found) - 1, ProfessionalMention(
+                help=kind, label=label, status="received", words=words,
+                text=span_text(doc, clause), span=char_span(doc, clause)))
     return found

@@ -56,10 +56,17 @@ LIMITATION_CUES = re.compile(
     r"erinnert werden|brauch\w* (ich )?(wen|wem|jemand\w*)|"
     r"brauche? (\w+ ){0,5}(assistenz|hilfe|pflege|unterstützung|jemand\w*)|"
     r"(wird|werden) (mir |ihm |ihr )?(\w+ )?(angereicht|gemacht|erledigt|übernommen|"
-    r"abgenommen|gebracht|gekocht|geputzt))\b")
+    r"abgenommen|gebracht|gekocht|geputzt)|"
+    # "klappt null", "Unterstützung benötigt sie beim …", "wird's nach 200 Metern eng",
+    # "mit einer Mobilitätstrainerin erarbeiten", "haben wir ihr ausgeredet"
+    r"(klappt|geht|läuft) null|benötig\w* (\w+ ){0,2}(hilfe|unterstützung)|"
+    r"(hilfe|unterstützung) (benötig\w*|brauch\w*)|(wird|wird's|wirds) (\w+ ){0,4}eng|"
+    r"mit (einer|einem|der|dem|meiner|meinem) \w*(trainer\w*|helfer\w*|assistent\w*|"
+    r"begleiter\w*)|ausgeredet|aufgegeben)\b")
 ABILITY_CUES = re.compile(
     r"\b(kann|könnte|kan|schaffe|schaff|klappt|geht|gehen|mache|mach|erledige|allein|alleine|"
-    r"selbst|selber|gut|gern|gerne|wieder|noch|selbstständig|selbständig)\b")
+    r"selbst|selber|gut|gern|gerne|wieder|noch|selbstständig|selbständig|besser|"
+    r"in der lage)\b|\bschon\W*$")
 BACK_REFERENCE = {"das", "dies", "beides", "alles", "die", "sowas", "so", "da", "dabei"}
 # clauses that are not about what the person can do: purpose, reasons for a wish
 NOT_PERSONAL_START = {"damit", "um", "falls", "bevor", "sodass", "ob"}
@@ -102,7 +109,8 @@ PRONOUN_NOT_NEEDED = re.compile(
 # a condition that says the person needs someone for it
 HELP_CONDITION = re.compile(
     r"\b(wenn|sobald|solange) (man|jemand|wer|einer|eine) (\w+ ){0,3}(erinnert|hilft|begleitet|"
-    r"dabei ist|mitkommt|mitgeht|daneben steht|anleitet)\b|\bnur mit (hilfe|begleitung|"
+    r"dabei ist|mitkommt|mitgeht|daneben steht|anleitet)\b|"
+    r"\b(wenn|sobald|solange) man (ihm|ihr|mir|ihn|sie|mich)\b|\bnur mit (hilfe|begleitung|"
     r"unterstützung|jemandem)\b")
 
 

@@ -13,17 +13,17 @@ from functools import lru_cache
 from pathlib import Path
 
 import spacy
-import yaml
 from spacy.language import Language
 
 from bot.settings import DATA_DIR, SPACY_PIPELINE_DIR
+from bot.yaml_file import load_yaml
 
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 STAMP_FILE = "lwiw_gazetteer.sha256"
 
 
 def _load(name: str) -> dict:
-    return yaml.safe_load((GAZETTEER_DIR / name).read_text(encoding="utf-8"))
+    return load_yaml(GAZETTEER_DIR / name)
 
 
 def _pattern(label: str, text: str, canonical: str) -> list[dict]:

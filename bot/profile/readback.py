@@ -12,13 +12,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot import texts
 from bot.dialogue import quote
 from bot.extraction import SUBORDINATORS, clauses, is_verb_like, sentences
 from bot.nlp.pipeline import load_pipeline
 from bot.profile.items import Item
+from bot.yaml_file import load_yaml
 
 # the grammar of turning "ich" into "Sie" (the sentences themselves are in texts/readback.yml)
 GRAMMAR_FILE = Path(__file__).with_name("second_person.yml")
@@ -26,7 +25,7 @@ GRAMMAR_FILE = Path(__file__).with_name("second_person.yml")
 
 @lru_cache(maxsize=1)
 def _grammar() -> dict:
-    return yaml.safe_load(GRAMMAR_FILE.read_text(encoding="utf-8"))
+    return load_yaml(GRAMMAR_FILE)
 
 
 def template(name: str, easy: bool, about: str | None = None) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 from bot.settings import ROOT
+from bot.yaml_file import load_yaml
 
 DOMAIN_DIR = ROOT / "domain"
 
@@ -136,7 +136,7 @@ def domain_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
     """Intent names of the Rasa domain: the only payloads a button may send."""
     names: set[str] = set()
     for path in sorted(directory.rglob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path) or {}
         for item in data.get("intents") or []:
             names.update(item if isinstance(item, dict) else [item])
     return frozenset(str(name) for name in names)
@@ -166,7 +166,7 @@ def button_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
                 collect(value)
 
     for path in sorted(directory.rglob("*.yml")):
-        collect((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses"))
+        collect((load_yaml(path) or {}).get("responses"))
     intents = domain_intents(directory)
     return frozenset(p[1:] for p in payloads
                      if p.startswith("/") and p[1:] in intents)
