@@ -34,6 +34,7 @@ from bot.crisis import (  # noqa: E402
     LEXICON_VETO,
     UNSURE_THRESHOLD,
     classifier,
+    verdict,
 )
 from bot.crisis.lexicon import lexicon  # noqa: E402
 
@@ -87,15 +88,10 @@ def scored(folds: int = 0, c: float = classifier.REGULARISATION_C) -> list[dict]
     return rows
 
 
-def caught(row: dict, threshold: float, veto: float = LEXICON_VETO) -> bool:
-    """The layer's rule (bot.crisis.assess) at this threshold: a pattern unless the classifier
-    all but rules it out, or the classifier; in the doubt band (below UNSURE_THRESHOLD for a
-    pattern, below CLASSIFIER_THRESHOLD without one) nothing for a crisis told as overcome."""
-    p = row["probability"]
-    doubt = p < UNSURE_THRESHOLD if row["lexicon"] else p < CLASSIFIER_THRESHOLD
-    if row.get("overcome") and doubt:
-        return False
-    return (row["lexicon"] and p >= veto) or p >= threshold
+def caught(row: dict, threshold: float) -> bool:
+    """The layer's rule (bot.crisis.verdict) with asking from this threshold."""
+    return verdict(row["lexicon"], row["probability"], row.get("overcome", False),
+                   unsure=threshold) is not None
 
 
 def report(rows: list[dict]) -> None:
@@ -104,9 +100,11 @@ def report(rows: list[dict]) -> None:
     everyday = [r for r in rows if not r["crisis"]]
     print(f"\n{len(crisis)} crisis and {len(everyday)} everyday messages, lexicon veto below "
           f"{LEXICON_VETO}")
-    lexicon_only = sum(caught(r, 2.0) for r in everyday)
-    print(f"lexicon alone: recall {sum(caught(r, 2.0) for r in crisis) / len(crisis):.3f}, "
-          f"false alarms {lexicon_only}/{len(everyday)}")
+    def by_lexicon(row: dict) -> bool:       # a pattern the classifier does not veto
+        return row["lexicon"] and caught(row, 2.0)
+
+    print(f"lexicon alone: recall {sum(map(by_lexicon, crisis)) / len(crisis):.3f}, "
+          f"false alarms {sum(map(by_lexicon, everyday))}/{len(everyday)}")
     for t in THRESHOLDS:
         recall = {level: [caught(r, t) for r in crisis if levels[r["category"]] == level]
                   for level in ("acute", "concern")}

@@ -60,6 +60,31 @@ class Assessment:
                 "probability": round(self.probability, 4), "certain": self.certain}
 
 
+DECIDED = "decided"
+ASKED = "asked"
+
+
+def verdict(pattern: bool, probability: float, overcome: bool,
+            intent_says_crisis: bool = False, unsure: float = UNSURE_THRESHOLD) -> str | None:
+    """The layer's rule on its two opinions: DECIDED (the numbers), ASKED (the numbers and
+    the direct question; a "no" keeps the answer) or None. `pattern`: a lexicon category
+    matched; `probability`: the classifier's; `overcome`: the message tells a crisis as past
+    and overcome (`Lexicon.told_as_overcome`); `unsure`: where asking begins (a parameter
+    only for bench/crisis_cv.py, which scores the same rule at other thresholds)."""
+    if pattern and probability >= LEXICON_VETO:
+        if probability >= unsure:
+            return DECIDED
+        # the two opinions disagree (a pattern, but a classifier that finds it unlikely:
+        # often a quote, a past told as past, an idiom no list names): ask, as in the
+        # classifier's own unsure band — cross-validated, half of these are everyday
+        # messages; "damals …, heute geht es mir gut" is a past, not a doubt
+        return None if overcome else ASKED
+    if probability >= CLASSIFIER_THRESHOLD or (
+            intent_says_crisis and probability >= INTENT_AGREEMENT):
+        return DECIDED
+    return ASKED if probability >= unsure and not overcome else None
+
+
 def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     """The crisis level of a message, or None. `intent_says_crisis`: the main intent
     classifier's vote, which counts only when this layer's classifier half agrees."""
@@ -72,26 +97,19 @@ def assess(text: str, intent_says_crisis: bool = False) -> Assessment | None:
     normal = words.normalised(text)
     categories = tuple(dict.fromkeys(s.category for s in words.signals_in(normal)))
     probability = classifier.probability(normal)
+    said = verdict(bool(categories), probability, words.told_as_overcome(normal),
+                   intent_says_crisis)
+    if said is None:
+        return None
     if categories and probability >= LEXICON_VETO:
-        if probability < UNSURE_THRESHOLD:
-            if words.told_as_overcome(normal):
-                return None        # "damals …, heute geht es mir gut": a past, not a doubt
-            # the two opinions disagree (a pattern, but a classifier that finds it unlikely:
-            # often a quote, a past told as past, an idiom no list names): ask, as for the
-            # classifier's own unsure band — the numbers and the direct question, and a
-            # "no" keeps the answer. Cross-validated, half of these are everyday messages
+        if said == ASKED:
             return Assessment(CONCERN, (*categories, "unsure"), probability, certain=False)
         level = ACUTE if any(words.levels[c] == ACUTE for c in categories) else CONCERN
         return Assessment(level, categories, probability)
-    if probability >= CLASSIFIER_THRESHOLD or (
-            intent_says_crisis and probability >= INTENT_AGREEMENT):
-        # the classifier's category decides the level and which help fits (a third
-        # person, violence); "classifier" marks that no pattern named it
-        guessed = classifier.category(normal)
-        return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"),
-                          probability)
-    if probability >= UNSURE_THRESHOLD and not words.told_as_overcome(normal):
-        guessed = classifier.category(normal)
+    # the classifier's category decides the level and which help fits (a third person,
+    # violence); "classifier" marks that no pattern named it
+    guessed = classifier.category(normal)
+    if said == ASKED:
         return Assessment(CONCERN, (guessed, "classifier", "unsure"), probability,
                           certain=False)
-    return None
+    return Assessment(words.levels.get(guessed, CONCERN), (guessed, "classifier"), probability)

@@ -142,9 +142,9 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
     if value == DONT_KNOW:
         return _dont_know(store, sender_id, question_id, message, consent, easy, writing)
     if value in (MORE, DONE) and message.text and words.is_non_answer(message.text):
-        # "ka" or "hm" that the NLU took for "ja" or "nein": it says nothing, whatever the
-        # intent; the examples help more than "Was noch?"
-        return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
+        # "ka" or "hm" that the NLU took for "ja" or "nein": typed words, read as such
+        return _free_text(store, sender_id, question_id, message.text, message, consent, easy,
+                          writing)
     if value == MORE:
         return Turn(slots={slot: None, Slot.ASK_MODE: ASK_WHAT_ELSE})
     finish = _Finish(store, sender_id, question_id, consent, states, reoffered)

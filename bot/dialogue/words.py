@@ -102,8 +102,8 @@ def is_non_answer(text: str) -> bool:
     folded = fold(text)
     if not folded or folded in _data()["non_answers"]:
         return True
-    said = set(folded.split())
-    return said <= _data()["non_answer_words"] and bool(said & _data()["not_knowing_words"])
+    said, knowing = set(folded.split()), _data()["not_knowing_words"]
+    return said <= _data()["non_answer_words"] | knowing and bool(said & knowing)
 
 
 def says_dont_know(text: str) -> bool:
