@@ -2,6 +2,7 @@
 seen — the situation of the held-out sets (ours and the one we never see).
 
     .venv/bin/python bench/crisis_cv.py [--folds 4] [--c 30 300] [--dump FILE.json]
+                                        [--train-only aa ab]
 
 Each writer of data/crisis/written/ (the letter of its files: positives_c and negatives_c
 are one writer's) is left out in turn; the classifier is trained on everything else
@@ -55,14 +56,18 @@ def by_writer() -> dict[str, list[classifier.Example]]:
     return groups
 
 
-def scored(folds: int = 0, c: float = classifier.REGULARISATION_C) -> list[dict]:
+def scored(folds: int = 0, c: float = classifier.REGULARISATION_C,
+           train_only: tuple[str, ...] = ()) -> list[dict]:
     """Every written example with its lexicon match and the probability of a classifier
     that never saw its writer. `folds` 0: each writer left out in turn; otherwise the
     writers are dealt round-robin into that many groups, each left out in turn (faster, and
-    a harder test: fewer writers to learn from). `c`: the classifier's regularisation."""
+    a harder test: fewer writers to learn from). `c`: the classifier's regularisation.
+    `train_only`: writers always trained on and never scored — to see what new writers add,
+    scored on the same writers as before they came."""
     groups = by_writer()
     written = {e for g in groups.values() for e in g}
     base = [e for e in classifier.training_examples() if e not in written]
+    base += [e for writer in train_only for e in groups.pop(writer)]
     writers = sorted(groups)
     left_out = [[w] for w in writers] if folds <= 0 else [writers[i::folds]
                                                            for i in range(folds)]
@@ -129,6 +134,8 @@ def main() -> None:
                         help="writer groups instead of one writer at a time (e.g. 4)")
     parser.add_argument("--c", type=float, nargs="+", default=[classifier.REGULARISATION_C],
                         help="regularisation values to compare in the same run")
+    parser.add_argument("--train-only", nargs="+", default=[], metavar="WRITER",
+                        help="writers (e.g. aa ab) always trained on and never scored")
     args = parser.parse_args()
     if args.load:
         report(json.loads(Path(args.load).read_text(encoding="utf-8")))
@@ -136,7 +143,7 @@ def main() -> None:
     for c in args.c:
         print(f"\n== C={c:g}, {'one writer' if args.folds <= 0 else f'{args.folds} groups'}"
               " left out at a time")
-        rows = scored(args.folds, c)
+        rows = scored(args.folds, c, tuple(args.train_only))
         if args.dump:
             Path(args.dump).with_suffix(f".c{c:g}.json").write_text(
                 json.dumps(rows, ensure_ascii=False), encoding="utf-8")

@@ -26,6 +26,13 @@ latest unconsented message are kept in this process's memory only (`RecentTexts`
 several Rasa servers the next message may reach another one, which does not have them: the
 held message is then not taken, and the form asks its question again.
 
+The statements run in a worker thread (`asyncio.to_thread`), not on Rasa's event loop: a
+commit waits for the disk and for the write lock the action server and the web app share,
+and py-spy under bench/conversation_load.py (20 conversations) found the loop blocked there
+for about a tenth of its time, with every other conversation waiting. The same statements,
+in the same order, one save at a time (`_save_lock`, as when each save ran to its end
+without yielding); Rasa's lock store still holds a conversation while its turn runs.
+
 Configured in endpoints.yml as `type: bot.tracker_store.LeanSQLTrackerStore` with the
 arguments of Rasa's `SQL` tracker store (bot/services.py). No event broker is configured:
 one would receive the events before redaction.
@@ -33,6 +40,7 @@ one would receive the events before redaction.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import threading
@@ -193,6 +201,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recent_texts = RecentTexts()
+        self._save_lock = asyncio.Lock()
 
     def free_text_slots(self) -> frozenset[str]:
         """Slots whose values are the person's words (from the domain's mappings)."""
@@ -220,16 +229,20 @@ class LeanSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str,
                         fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
-        events = self.SQLEvent.__table__
-        statement = self._events_statement(events.c.data, sender_id,
-                                           fetch_events_from_all_sessions)
-        with self.session_scope() as session:
-            rows = session.execute(statement.order_by(events.c.id)).scalars().all()
+        rows = await asyncio.to_thread(self._stored_rows, sender_id,
+                                       fetch_events_from_all_sessions)
         if not self.domain or not rows:
             return None
         dicts = [json.loads(r) for r in rows]
         self._restore_latest_text(sender_id, dicts)
         return DialogueStateTracker.from_dict(sender_id, dicts, self.domain.slots)
+
+    def _stored_rows(self, sender_id: str, all_sessions: bool) -> list[str]:
+        """The `data` column of the sender's events, oldest first (in a worker thread)."""
+        events = self.SQLEvent.__table__
+        statement = self._events_statement(events.c.data, sender_id, all_sessions)
+        with self.session_scope() as session:
+            return list(session.execute(statement.order_by(events.c.id)).scalars().all())
 
     def _restore_latest_text(self, sender_id: str, dicts: list[dict]) -> None:
         """The words of the latest message, stored redacted, from this process's memory."""
@@ -248,25 +261,30 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         consented before it (module docstring)."""
         await self.stream_events(tracker)
         events = list(tracker.events)
+        async with self._save_lock:
+            await asyncio.to_thread(self._save_new_events, tracker.sender_id, events)
+
+    def _save_new_events(self, sender_id: str, events: list[Event]) -> None:
+        """The events the table does not hold yet, each redacted unless consented before
+        it, in one transaction (in a worker thread)."""
         consented = consent_before(events)
         free_text = self.free_text_slots()
         with self.session_scope() as session:
             stored = session.execute(
-                self._events_statement(sa.func.count(), tracker.sender_id, False)
+                self._events_statement(sa.func.count(), sender_id, False)
             ).scalar_one()
             for index in range(stored, len(events)):
                 event = events[index]
                 data = event.as_dict()
                 if isinstance(event, UserUttered):
                     if consented[index] or not event.text:
-                        self.recent_texts.forget(tracker.sender_id)
+                        self.recent_texts.forget(sender_id)
                     else:
-                        self.recent_texts.remember(tracker.sender_id, event.timestamp,
-                                                   event.text)
+                        self.recent_texts.remember(sender_id, event.timestamp, event.text)
                 if not consented[index]:
                     data = redact(data, free_text)
                 session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
+                    sender_id=sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
                     intent_name=((data.get("parse_data") or {}).get("intent") or {}).get("name"),

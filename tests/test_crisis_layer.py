@@ -5,6 +5,7 @@ database. End-to-end tests through the REST channel: tests/test_e2e_crisis.py.""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,8 @@ HARD_NEGATIVES = [
     "in der Küche schneide ich Gemüse mit dem großen Messer",
     "meine Tabletten stelle ich mir selbst in die Wochenbox",
     "ich will mit dem Rauchen aufhören", "mein Leben soll wieder Sinn haben",
+    # the everyday answer to "Was können Sie selbst?"
+    "ich mach das selber", "ich mache es lieber selbst", "das mache ich alles selbst",
 ]
 # one per category, written for this test
 CRISIS = {
@@ -101,16 +104,18 @@ def test_development_figures_do_not_fall_back():
     """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
     recall, decided, asked = _figures("dev")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 2 and asked <= 13
+    assert decided <= 1 and asked <= 13
 
 
 def test_held_out_figures_do_not_fall_back():
     """Read as figures only. 2026-12-01 (third session), after writers y and z: one acute
     message fewer (116 of 120) and two everyday messages asked instead of decided
-    (docs/figures.md, "Crisis layer"); the guard follows, nothing was tuned on it."""
+    (docs/figures.md, "Crisis layer"); the guard follows, nothing was tuned on it. Fourth
+    session (writers aa-ae, n-grams of one message dropped, asked from 0.4): recall the
+    same, 7 everyday messages caught instead of 6, 2 of them decided."""
     recall, decided, asked = _figures("heldout")
     assert recall[ACUTE] >= 0.96 and recall[CONCERN] >= 0.99
-    assert decided <= 2 and asked <= 6
+    assert decided <= 2 and asked <= 5
 
 
 def test_second_held_out_set_figures_do_not_fall_back():
@@ -118,7 +123,7 @@ def test_second_held_out_set_figures_do_not_fall_back():
     only its figures are read (docs/figures.md, "Crisis layer")."""
     recall, decided, asked = _figures("heldout_b")
     assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.99
-    assert decided <= 4 and asked <= 22
+    assert decided <= 2 and asked <= 16
 
 
 def test_third_held_out_set_figures_do_not_fall_back():
@@ -127,7 +132,7 @@ def test_third_held_out_set_figures_do_not_fall_back():
     session's changes: docs/figures.md, "Crisis layer")."""
     recall, decided, asked = _figures("heldout_c")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 5 and asked <= 27
+    assert decided <= 5 and asked <= 24
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():
@@ -347,6 +352,24 @@ def test_the_crisis_lexicon_has_no_repeated_keys():
 
     Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, no_repeats)
     assert yaml.load(SIGNALS_FILE.read_text(encoding="utf-8"), Loader=Strict)["spellings"]
+
+
+def _same_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def test_no_held_out_message_is_in_the_classifier_training_data():
+    """Short messages recur across writers ("ich kann nicht mehr"); one that a training
+    writer typed as well as a held-out writer would make the held-out figures a test on
+    training data. Compared by their words (case and punctuation aside); no text printed."""
+    from bot.crisis.classifier import training_examples
+
+    held_out = {_same_words(item["text"])
+                for path in sorted(CRISIS_DATA.glob("heldout*.yml"))
+                for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]}
+    assert len(held_out) > 1000
+    shared = sum(_same_words(e.text) in held_out for e in training_examples())
+    assert shared == 0, f"{shared} training messages are held-out messages"
 
 
 def _asked_while_unsure(action_store) -> dict:

@@ -447,3 +447,189 @@ def test_our_son_is_the_person_when_a_parent_writes_for_him():
 def test_our_daughter_is_the_person_when_parents_name_themselves():
     assert "Tochter" not in people("Unsere Tochter wohnt bei uns Eltern. Meine Frau und ich "
                                    "sind über 60.", "living")
+
+
+# --- round 5 (issue 13): general language facts, read from the errors of dev, dev_c, dev_d
+# and dev_e together. Every sentence is new (none from a gold set).
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the second place joined by a preposition or a genitive only says where the first is
+    ("Die Schachgruppe im Stadtteilhaus besuche ich montags.", {"Schachgruppe": "uses"}),
+    ("Ins Vereinsheim vom Schrebergartenverein gehe ich freitags.", {"Vereinsheim": "uses"}),
+    ("Mit den Enkeln auf den Bolzplatz im Harburger Stadtpark.", {"Bolzplatz": "uses"}),
+    # a circle, a library, a canal, a lake, a service: places by their head
+    ("Ein Gesprächskreis für pflegende Angehörige wäre schön.", {"Gesprächskreis": "wishes"}),
+    ("In die Stadtteilbibliothek gehe ich samstags.", {"Stadtteilbibliothek": "uses"}),
+    ("Am Osterbekkanal laufe ich jeden Morgen.", {"Osterbekkanal": "uses"}),
+    # a group for someone is an offer, a bare group is not
+    ("Eine Gruppe für Eltern von Frühchen würde mir helfen.", {"Gruppe": "wishes"}),
+    # group sports for people with a disability are offers
+    ("Sitzvolleyball würde ich gern mal ausprobieren.", {"Sitzvolleyball": "wishes"}),
+])
+def test_round5_places_named(text, expected):
+    assert places(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a wish on a condition, a wish named by a noun, a wish that would make someone happy
+    ("Zum Lauftreff würde er gehen, wenn ihn jemand abholt.", {"Lauftreff": "wishes"}),
+    ("Mein Wunsch: die Tanzschule am Markt.", {"Tanzschule": "wishes"}),
+    ("Ein Malkurs würde sie richtig froh machen.", {"Malkurs": "wishes"}),
+    # thrown out of a club, a course long ago, never gone there
+    ("Aus dem Kegelclub ist er rausgeflogen, wegen Streit.", {"Kegelclub": "used_before"}),
+    ("Im Gemeindehaus hab ich einen Nähkurs gemacht, ist ewig her.",
+     {"Gemeindehaus": "used_before", "Nähkurs": "used_before"}),
+    ("Beim Sportverein war ich angemeldet, bin aber nie hingegangen.", {}),
+])
+def test_round5_place_status(text, expected):
+    assert places(text) == expected
+
+
+def test_round5_a_place_that_lacks_something_and_is_avoided_is_a_barrier():
+    found_place = place("Das Stadtteilcafé hat keine Toilette, da gehen wir nicht mehr hin.",
+                        "Stadtteilcafé")
+    assert found_place.status == "barrier"
+
+
+def test_round5_a_place_avoided_without_a_lack_is_used_before():
+    assert places("Die Kneipe an der Ecke, da geh ich nicht mehr hin.") == {
+        "Kneipe": "used_before"}
+
+
+def test_round5_the_article_before_a_noun_is_no_anaphor():
+    # "Die Sauna würde ich …" names a new place; the one before stays used
+    assert places("Ins Hallenbad gehe ich dienstags. Die Stadtteilbibliothek würde ich gern "
+                  "wieder nutzen.") == {"Hallenbad": "uses", "Stadtteilbibliothek": "wishes"}
+
+
+@pytest.mark.parametrize("text", [
+    "Ich wohne in einer kleinen Wohnung nahe dem Stadtpark.",
+    "Meine Wohnung hat einen Blick auf die Elbe.",
+])
+def test_round5_a_place_that_says_where_the_home_is_is_not_used(text):
+    assert places(text) == {}
+
+
+def test_round5_a_list_after_what_the_person_cannot_do_names_no_places():
+    assert found("Schwierig für mich: Apotheke, Friseur, Kiosk.", "self").places == []
+
+
+def test_round5_a_generic_word_in_a_list_of_places_is_a_place():
+    assert places("Kita, Bücherhalle, Spielplatz.") == {
+        "Kita": "uses", "Bücherhalle": "uses", "Spielplatz": "uses"}
+
+
+def test_round5_medical_facilities_are_help_not_places():
+    answer = found("Zweimal die Woche bin ich in der Dialysepraxis.", "neighbourhood")
+    assert answer.places == []
+    assert {p.words: p.status for p in answer.professional} == {"Dialysepraxis": "received"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # aids of the Hilfsmittelverzeichnis the gazetteer does not list
+    ("Ich trage Kompressionsstrümpfe an beiden Beinen.", {"Kompressionsstrümpfe": "used"}),
+    ("Abends kommt der Vernebler dran.", {"Vernebler": "used"}),
+    ("Eine Orthese fürs Knie ist beantragt.", {"Orthese": "wished"}),
+    # the aid a part is for is not an aid of its own
+    ("Ein neuer Akku für den E-Rolli ist bestellt.", {"E-Rolli": "used"}),
+    ("Eine neue Sitzschale für meinen Rollstuhl wäre gut.", {"Sitzschale": "wished"}),
+    # "vielleicht ein X": not there yet
+    ("Vielleicht ein Badewannenlift, dann ginge das Baden wieder.", {"Badewannenlift": "wished"}),
+    # owned but not worn
+    ("Eine Brille hab ich, setz ich aber nie auf.", {}),
+    # someone else's device, or how one uses it
+    ("Ich kann Rollatoren reparieren.", {}),
+    ("Ich erkläre Kindern, wie man einen Blindenstock benutzt.", {}),
+])
+def test_round5_aids(text, expected):
+    assert aids(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # compounds of care, palliative care, family relief, lymph drainage, ENT
+    ("Der Kinderpflegedienst kommt morgens.", {"Kinderpflegedienst": "received"}),
+    ("Ein Palliativdienst begleitet uns.", {"Palliativdienst": "received"}),
+    ("Familienentlastung am Wochenende hätten wir gern.", {"Familienentlastung": "wished"}),
+    ("Manuelle Lymphdrainage einmal die Woche.", {"Lymphdrainage": "received"}),
+    ("Beim HNO bin ich alle paar Monate.", {"HNO": "received"}),
+    # a service that comes to fetch or look after the person is had
+    ("Der Fahrdienst holt ihn morgens ab.", {"Fahrdienst": "received"}),
+    # thought about is a wish; a help weighed by a question is a wish
+    ("Über eine Haushaltshilfe denken wir nach.", {"Haushaltshilfe": "wished"}),
+    ("Eine Schuldnerberatung? Vielleicht wäre das was.", {"Schuldnerberatung": "wished"}),
+    ("Eine Betreuung? Brauch ich nicht.", {}),
+    # stopped help is none
+    ("Die Ergotherapie wurde letzten Monat eingestellt.", {}),
+    # needed every time is had
+    ("Ich brauche jedes Mal einen Gebärdendolmetscher.", {"Gebärdendolmetscher": "received"}),
+])
+def test_round5_professional_help(text, expected):
+    assert helps(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what a visit is for, what someone helps with, where someone comes from
+    ("Beim Kardiologen bin ich zur Nachsorge, alle drei Monate.",
+     {"Kardiologen": "received"}),
+    ("Meine Betreuerin hilft mir beim Jobcenter.", {"Betreuerin": "received"}),
+    ("Ein Sozialarbeiter von der Suchtberatung kommt zu mir.", {"Sozialarbeiter": "received"}),
+    # the same doctor "in Behandlung"
+    ("Ich bin bei einem Neurologen in Behandlung.", {"Neurologen": "received"}),
+    # "wäre eine Hilfe" says what something would be
+    ("Eine Haushaltshilfe wäre eine echte Hilfe.", {"Haushaltshilfe": "wished"}),
+    # a bare "Arzt" in a list of hard situations is not the person's doctor
+    ("Schwer fällt mir: Behörden, Arzt, Bank.", {}),
+])
+def test_round5_what_is_not_a_help_of_its_own(text, expected):
+    assert helps(text) == expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Treppen kann ich vergessen.", "limitation"),
+    ("Sehen tu ich links null.", "limitation"),
+    ("Das Aufstehen ist das Schwierigste.", "limitation"),
+    ("Gehen nur noch 50 Meter am Stück.", "limitation"),
+    ("Schwimmen darf ich nicht wegen der Narbe.", "limitation"),
+    ("Den Rücken darf ich nicht schwer belasten.", "limitation"),
+    ("Rechnen kann ich wie kein Zweiter.", "ability"),
+])
+def test_round5_abilities_and_limitations(text, kind):
+    assert [k for k, _ in personal(text)] == [kind]
+
+
+def test_round5_a_contrast_before_a_bare_negation_does_not_cut():
+    assert [k for k, _ in personal("Allein einkaufen traut er sich aber nicht mehr.")] == [
+        "limitation"]
+
+
+def test_round5_an_article_before_a_noun_starts_a_clause_of_its_own():
+    assert personal("Waschen geht allein, die Haare kämmen klappt schlecht.") == [
+        ("ability", "Waschen geht allein"), ("limitation", "die Haare kämmen klappt schlecht")]
+
+
+def test_round5_a_partner_who_moved_out_is_not_at_the_persons_side():
+    assert people("Mein Mann ist letztes Jahr ausgezogen. Meine Nachbarin Frau Olsen hilft "
+                  "beim Einkaufen.") == ["Frau Olsen"]
+
+
+@pytest.mark.parametrize(("text", "quarter"), [
+    # people one lives with, joined by "und", do not cut the home off from "wohne"
+    ("wohne mit papa und meiner oma in lurup", "Lurup"),
+    # a compound dwelling before the Stadtteil
+    ("Wir haben eine Dachgeschosswohnung in Barmbek-Nord.", "Barmbek-Nord"),
+    ("Einzimmer in Hamm, vierter Stock.", "Hamm"),
+])
+def test_round5_where_the_person_lives(text, quarter):
+    residence = found(text, "living").residence
+    assert residence is not None and residence.quarter == quarter
+
+
+def test_round5_a_wish_to_move_before_und_is_no_home():
+    answer = found("Ich möchte mit meinem Freund und unserem Hund nach Rahlstedt ziehen.",
+                   "living")
+    assert answer.residence is None and answer.move_to.quarter == "Rahlstedt"
+
+
+def test_round5_known_ways_and_acquaintances_are_no_one_at_the_persons_side():
+    assert people("Mit dem Blindenstock gehe ich nur bekannte Wege. Im Bekanntenkreis helfe ich "
+                  "bei Steuersachen.", "self") == []

@@ -5,9 +5,11 @@ consent; without it the words are not stored (tests/test_consent_privacy.py)."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -100,6 +102,38 @@ def test_events_without_a_session_start_are_all_one_session(stores):
     events = session(100.0, "eins")[2:]                        # no SessionStarted
     asyncio.run(lean.save(DialogueStateTracker.from_events("person", events, DOMAIN.slots)))
     assert len(asyncio.run(lean.retrieve("person")).events) == len(events)
+
+
+def test_statements_run_outside_the_event_loop(stores):
+    """A commit waits for the disk and the shared write lock: not on Rasa's event loop."""
+    rasa, lean = stores
+    threads: list[int] = []
+    sa.event.listen(lean.engine, "before_cursor_execute",
+                    lambda *args: threads.append(threading.get_ident()))
+
+    async def turn() -> int:
+        tracker = DialogueStateTracker.from_events("person", session(100.0, "eins"),
+                                                   DOMAIN.slots)
+        await lean.save(tracker)
+        assert as_dicts(await lean.retrieve("person")) == as_dicts(tracker)
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(turn())
+    assert threads and loop_thread not in threads
+
+
+def test_concurrent_saves_store_each_event_once(stores):
+    rasa, lean = stores
+    tracker = DialogueStateTracker.from_events("person", session(100.0, "eins"), DOMAIN.slots)
+    other = DialogueStateTracker.from_events("other", session(150.0, "zwei"), DOMAIN.slots)
+
+    async def together() -> None:
+        await asyncio.gather(lean.save(tracker), lean.save(tracker), lean.save(other),
+                             lean.save(tracker))
+
+    asyncio.run(together())
+    assert as_dicts(asyncio.run(rasa.retrieve("person"))) == as_dicts(tracker)
+    assert as_dicts(asyncio.run(rasa.retrieve("other"))) == as_dicts(other)
 
 
 def test_rasa_is_configured_with_it():

@@ -55,6 +55,12 @@ AID_NO_LONGER = re.compile(
 ANAPHORIC_NO_LONGER = re.compile(
     r"^(das|die|den|ihn|sie|es)\b (\w+ ){0,2}(benutze|benutz|nutze|nutz|trage|trag|brauche|"
     r"brauch|nehme|hab|habe)\b (\w+ )?(nicht|nie|nich) mehr\b")
+# the paper for an aid: "Der Antrag für den Rolli läuft" (the aid is wished, not a part of it)
+PAPERS = re.compile(r"(antr(a|ä)g|rezept|verordnung|kostenvoranschl|genehmigung|zuschuss)")
+# owned but not worn or used (no "mehr": never used): "Ein Hörgerät hab ich, trag ich aber nicht"
+NOT_WORN = re.compile(r"^(und |aber )?((das|die|den|ihn|sie|es) )?(trage|trag|benutze|benutz|"
+                      r"nutze|nutz|setze|setz) (ich|er|sie) (\w+ )?(aber |eh |halt )?"
+                      r"(nicht|nich|nie|kaum)\b(?! mehr)")
 UNUSED = re.compile(r"\b(hab|habe|hat|haben) (ich |wir |er |sie )?(\w+ ){0,2}(im keller|im schrank|"
                     r"in der ecke|auf dem dachboden) (stehen|liegen|rumstehen|rumliegen)\b")
 ANAPHORIC = re.compile(r"(das|die|der|den|ihn|sie|es|er)\b")
@@ -66,10 +72,26 @@ GENERIC_DEVICES = {"computer", "mobile_phone", "smartphone", "tablet"}
 # aids the gazetteer does not list (kept here: no retraining of the Rasa model)
 EXTRA_AIDS = (
     (re.compile(r"(noise-cancelling-)?kopfhörer\w*|gehörschutz|ohrstöpsel"), "hearing_aid"),
-    (re.compile(r"sauerstoff\w*|beatmung\w*|cpap\w*"), "care_bed"),
+    (re.compile(r"sauerstoff\w*|beatmung\w*|cpap[\w-]*"), "care_bed"),
     (re.compile(r"mundstick\w*|kopfstab|trackball|sondertastatur"), "eye_control"),
     (re.compile(r"blindenhund\w*"), "guide_dog"),
+    (re.compile(r"powerchair\w*"), "power_wheelchair"),
+    (re.compile(r"handbedienung|handgas"), "adapted_car"),
+    (re.compile(r"automatiktür\w*|türöffner\w*"), "smart_home"),
+    # groups of the Hilfsmittelverzeichnis the gazetteer does not list (labels below)
+    (re.compile(r"kompressions(strumpf|strümpfe|strümpfen|ärmel|ärmeln|bandage\w*|"
+                r"handschuh\w*|hose\w*|versorgung)|stützstr(u|ü)mpf\w*"), "compression_garment"),
+    (re.compile(r"inhaliergerät\w*|inhalator\w*|vernebler\w*|vibrationsweste\w*|"
+                r"absauggerät\w*|ernährungspumpe\w*|insulinpumpe\w*"), "therapy_device"),
+    (re.compile(r"sitzschale\w*|stehständer\w*|stehtrainer\w*|orthese\w*|"
+                r"korsett\w*"), "positioning_aid"),
 )
+# aids named here that the gazetteer does not know: (label, category)
+EXTRA_AID_INFO = {
+    "compression_garment": {"label": "Kompressionsversorgung", "category": "daily_living"},
+    "therapy_device": {"label": "Therapiegerät", "category": "daily_living"},
+    "positioning_aid": {"label": "Sitz- und Stehhilfe / Orthese", "category": "mobility"},
+}
 AID_PAST = re.compile(r"\b(früher|frueher|damals|ehemals|hatte|hatten|(hab|habe) (\w+ ){0,4}"
                       r"gehabt|vor (\w+ )?jahren|als kind)\b")
 INDEFINITE = {"ein", "eine", "einen", "einem", "einer", "so", "sowas", "neuen", "neue", "neues",
@@ -118,6 +140,10 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     near = [t.lower_ for t in doc[max(clause[0], start - 2):start]]
     around = f"{before} § {after}"
     without = "ohne" in near or "ohne" in before.split()[-3:]
+    if start >= 3 and doc[start - 2].lower_ == "für" and doc[start - 1].lower_ in (
+            {"den", "die", "das", "dem"} | POSSESSIVES) and doc[start - 3].is_title and (
+            doc[start - 3].ent_type_ != "aid") and not PAPERS.match(doc[start - 3].lower_):
+        return "used"  # "ein neuer Akku für den E-Rolli ist bestellt": the part is wished
     if without and AID_PAST.search(before) and not NEGATION.search(after):
         return "used"  # "Früher ging es ohne Rollator": now it does not
     if ASKED_FOR.search(" ".join(after.split()[:6])) or re.match(
@@ -125,8 +151,8 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
             r"(beantragt|bestellt|verordnet)\b", after.strip()) or (
             ANAPHORIC.match(next_clause) and ASKED_FOR.search(next_clause)):
         return "wished"  # "ein Rollstuhl … ist beantragt", "…, die wird gerade angepasst"
-    if UNUSED.search(around):
-        return None  # "Einen Rollator hab ich im Keller stehen": owned, not used
+    if UNUSED.search(around) or NOT_WORN.match(after.strip()) or NOT_WORN.match(next_clause):
+        return None  # "Einen Rollator hab ich im Keller stehen", "…, trag ich aber nicht"
     if AID_PAST.search(around) or AID_NO_LONGER.search(around) or (
             ANAPHORIC_NO_LONGER.search(next_clause)):
         return "used_before"
@@ -150,6 +176,9 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     if not wished and not USE_VERBS.search(around) and WISH.search(
             span_lower(doc, (stretch, start))):
         wished = True  # "ich hätte gerne ein Tablet und einen Kalender mit Bildern"
+    if not wished and set(near) & INDEFINITE and re.search(r"\b(vielleicht|vllt|evtl|eventuell)\b",
+                                                          before):
+        wished = True  # "Vielleicht ein Treppenlift, dann ginge es noch": not there yet
     if not wished and NEED.search(before + " " + after):
         # "ich brauche einen neuen Rollstuhl" is a wish, "beim Laufen brauche ich Krücken" use
         wished = bool(set(near) & INDEFINITE) and not USE_VERBS.search(
@@ -190,6 +219,11 @@ def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence:
     if start >= 2 and doc[start - 1].lower_ == "mit" and (
             doc[start - 2].ent_type_ == "place" or doc[start - 2].lower_.endswith(PLACE_SUFFIXES)):
         return True  # "das Schwimmbad mit Lifter": the place's equipment
+    if re.search(r"\bwie man\b", before) or re.search(r"\breparier\w*\b", span_lower(
+            doc, clause)) and not clause_words & {"mein", "meine", "meinen", "meinem", "mir"}:
+        return True  # "zeigen, wie man Rolli fährt", "Fahrrad reparieren": not the person's aid
+    if _part_of_other_aid(doc, start, aids):
+        return True
     if aid in GENERIC_DEVICES:
         # a device worked at or owned is no aid ("kann alles am Handy", "Schreiben am PC
         # geht", "er besitzt ein Handy", "das Handy bedienen", "richtet mir den Computer
@@ -218,6 +252,12 @@ def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence:
     return False
 
 
+def _part_of_other_aid(doc: Doc, start: int, aids: list[tuple]) -> bool:
+    """"eine Sitzschale für den Powerchair": the aid after "für" is what the part is for."""
+    return start >= 3 and doc[start - 2].lower_ == "für" and doc[start - 1].lower_ in (
+        ARTICLES | POSSESSIVES) and any(ent.end == start - 2 for ent, _ in aids)
+
+
 def _wish_before_verbless(doc: Doc, start: int, end: int, clause: Span,
                           earlier: list[Span]) -> str:
     """"Autofahren möchte ich lernen, mit Handgas", "…, wäre gut, und ein Hausnotruf": the
@@ -244,7 +284,8 @@ def extract_aids(doc: Doc) -> list[AidMention]:
     statements = sentences(doc)
     all_clauses = [c for s in statements for c in clauses(doc, *s)]
     entities = _aid_mentions(doc)
-    spans = [(ent.start, ent.end) for ent, _ in entities]
+    spans = [(ent.start, ent.end) for ent, _ in entities
+             if not _part_of_other_aid(doc, ent.start, entities)]
     found: list[AidMention] = []
     seen: set[tuple[str, str]] = set()
     for ent, aid in entities:
@@ -267,7 +308,7 @@ def extract_aids(doc: Doc) -> list[AidMention]:
                 f.status == status and ent.text.lower() in f.words.lower() for f in found):
             continue  # "E-Rolli … den Rolli": the same aid
         seen.add((aid, status, ent.text.lower()))
-        info = g.aids[aid]
+        info = g.aids.get(aid) or EXTRA_AID_INFO[aid]
         found.append(AidMention(aid=aid, label=info["label"], category=info["category"],
                                 status=status, words=ent.text, text=span_text(doc, clause),
                                 span=char_span(doc, clause)))
@@ -284,10 +325,12 @@ EXTRA_PLACES = re.compile(
     r"feuerwehr|treffen|kurs|kurse|halle|ampel|ampeln|bürgersteig|bürgersteige|gehweg|"
     r"gehwege|station|bahnhof|quarree|aa|gemeinschaftshaus|nachbarschaftscafé|"
     r"nachbarschaftscafe|center|zentrum|gehege|mcdonalds|mcdonald's|ikea|lidl|aldi|rewe|"
-    r"edeka|penny|netto|rossmann|budni|chor|fabrik)$")
+    r"edeka|penny|netto|rossmann|budni|chor|fabrik|club|clubs|klub|klubs|disco|disko|"
+    r"gottesdienst|stammtisch)$")
 # generic words that only name a place after a place preposition ("in der Schule")
 NEEDS_PREPOSITION = {"schule", "schulen", "kita", "kitas", "uni", "treffen", "kurs", "kurse",
-                     "halle", "station", "zentrum", "center", "laden", "strand", "hafen"}
+                     "halle", "station", "zentrum", "center", "laden", "strand", "hafen", "club",
+                     "clubs", "klub", "klubs", "stammtisch"}
 PLACE_PREPOSITIONS = {"in", "im", "ins", "zur", "zum", "am", "an", "beim", "aufs", "auf",
                       "bei"}
 ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer"}
@@ -301,20 +344,32 @@ PLACE_SUFFIXES = ("verein", "vereine", "club", "klub", "treff", "café", "cafe",
                   "center", "haus", "garten", "gruppe", "kurs", "kurse", "schule", "bad", "halle",
                   "park", "markt", "laden", "kirche", "station", "bahnhof", "bücherei", "kneipe",
                   "museum", "theater", "kino", "archiv", "beirat", "feuerwehr", "gehege", "strand",
-                  "ufer", "teich", "wald", "heim", "platz", "hof")
+                  "ufer", "teich", "wald", "heim", "platz", "hof", "bibliothek", "kreis", "kanal",
+                  "see", "stammtisch", "gottesdienst", "-ag",
+                  # group sports offered to people with a disability or age
+                  "gymnastik", "rehasport", "reha-sport", "behindertensport", "seniorensport",
+                  "rollstuhlbasketball", "rollstuhlrugby", "rollstuhltanz", "rollstuhltennis",
+                  "rollstuhlsport", "blindenfußball", "blindenfussball", "sitzvolleyball")
 NOT_PLACES = {"zuhause", "haus", "krankenhaus", "reihenhaus", "wohnheim",
               "elternhaus", "hochhaus", "mietshaus", "einfamilienhaus", "kaufhaus", "heim",
               "wohngruppe", "tagesstätte", "gruppe", "garten", "platz", "hof",
               "facebook-gruppe", "whatsapp-gruppe", "dbt-gruppe", "therapiegruppe",
               "schrebergarten", "kinderheim", "pflegeheim", "arbeitsplatz", "arbeitsmarkt",
               "parkplatz", "wohnzimmer", "bauernhof", "innenhof", "jobcenter", "schulbegleitung",
-              "gebärdensprachkurse", "gebärdensprachkurs", "haushalt", "gesamtplan"}
+              "gebärdensprachkurse", "gebärdensprachkurs", "haushalt", "gesamtplan",
+              # circles of people, not offers; seas are no places in the neighbourhood
+              "freundeskreis", "bekanntenkreis", "familienkreis", "kollegenkreis", "landkreis",
+              "teufelskreis", "ostsee", "nordsee", "tiefsee", "übersee"}
 # a language course is an offer the person looks for ("Sprachkurs ich möchte"); one the
 # person has or finished is schooling ("wenn ich Deutschkurs habe", "B1 geschafft")
 LANGUAGE_COURSE = re.compile(r"(deutsch|sprach|integrations|alphabetisierungs)kurs\w*")
 # vehicles are no places ("mit dem Bus"); their stations are
 VEHICLES = {"bus", "busse", "bussen", "u-bahn", "ubahn", "s-bahn", "sbahn", "regionalbahn",
             "fähre", "fähren", "hafenfähre", "nahverkehr", "öpnv", "oepnv", "bahn"}
+# medical and care facilities named as compounds: professional help, no place
+PROFESSIONAL_PLACE = re.compile(r"(dialyse|diabetes|arzt|hausarzt|kinderarzt|zahnarzt|"
+                                r"physio|ergo|therapie|reha|pflege|tagespflege)\w*(zentrum|praxis|"
+                                r"klinik|station|ambulanz)$")
 # what keeps the person out, at the place ("da sind Stufen", "kein Aufzug", "zu voll")
 OBSTACLE = re.compile(
     r"\b(stufen|stufe|treppe|treppen|kein\w* (\w+ )?(aufzug|aufzüge|fahrstuhl|lift|rampe|"
@@ -346,12 +401,25 @@ FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.
 POST_OFFICE = re.compile(r"\b(zur|auf die|in die|die|der) post\b(?! (vor|sortier|lesen|"
                          r"bearbeit|erledig|aufmach|zu öffnen|öffn|aufzumachen))", re.I)
 PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|"
+                        # "würde sie hingehen, wenn jemand sie fährt": a wish on a condition
+                        r"(würde|würd|würden) (\w+ ){0,4}(gehen|hingehen|hin|mitmachen|mitgehen|"
+                        r"anfangen|kommen|teilnehmen|besuchen)|"
                         + "|".join(map(re.escape, cue_data()["place_wish_verbs"])) + "|"
                         + "|".join(cue_data()["place_interest"]) + r")\b")
 # a clause or sentence that takes up the place again: "das würd ich gern probieren",
 # "Will ich wieder machen", "da würde ich wieder hinwollen"
-ANAPHOR = re.compile(r"^(und |aber )?(das|da|dort|dahin|dorthin|den|die|es|sowas|so was|"
+# ("das", "den", "die" only before a verb or pronoun: "Die Bibliothek würde ich …" names a
+# new place)
+ANAPHOR = re.compile(r"^(und |aber )?((das|den|die)(?= (würde|würd|würden|möchte|möcht|will|"
+                     r"hätte|hätt|wäre|wär|mag|fände|fänd|ich|wir|er|sie|könnte|kann|find|finde|"
+                     r"mache|mach|wollte|muss|ist|war)\b)|da|dort|dahin|dorthin|es|sowas|so was|"
                      + "|".join(cue_data()["place_anaphors"]) + r")\b")
+# a later clause keeps the person away: "da geh ich nicht mehr hin"
+STAY_AWAY = re.compile(r"^(und |aber )?(da|dort|dahin|dorthin|deshalb|darum|deswegen)\b.*"
+                       r"\b(nicht|nich|nie) mehr\b")
+# the place lacks something, or has too much of it: "hat keine Stühle", "ist zu eng"
+PLACE_LACKS = re.compile(r"\b(hat|haben|gibt es|gibt's|gibts|ist|sind)\b (\w+ ){0,3}"
+                         r"(kein\w*|zu|nicht)\b")
 WISH_FIRST = re.compile(r"^(will|möchte|möcht|würde|würd|hätte|wollte|mag)\b")
 # "Im Chor hat er gesungen. Er würde gern wieder singen.": a wish to do again what was done
 # at the place, with the same verb (by its lemma), not a new wish ("… wieder malen")
@@ -378,6 +446,17 @@ def _taken_up_as_wish(lowered: str, again: bool = False) -> bool:
     return not again or bool(re.search(r"\bwieder\b", lowered))
 # "von der" as people say it: "Uwe vonne Eckkneipe", "die ausm Verein"
 FROM_WORDS = {"vom", "von", "aus", "vonne", "vonn", "ausm", "aus'm", "ausse"}
+# a list after a colon of what the person cannot do ("Kann nicht: …", "Schwierig: …")
+HARD_FOR_ME = re.compile(r"\b(kann (ich )?(nicht|nich|net|kaum)|nicht kann|(fällt|fallen) mir "
+                         r"(\w+ )?schwer|schwierig|schwer|unmöglich|geht nicht|klappt nicht|"
+                         r"schaffe ich nicht|problem\w*)\b")
+# the person never went there
+NEVER_THERE = re.compile(r"\b(nicht|nie) (hin|rein)?gegangen\b|\b(war|bin) (ich|er|sie|wir) "
+                         r"(noch )?(nie|nicht)( da| dort)?( drin| hin)?\b(?! mehr)"
+                         r"(?!,? (weil|da|wegen))")
+# a place named as where the home is ("Wohnung nahe dem Friedhof", "Lage an der Alster")
+HOME_NEAR = {"nahe", "nah", "nähe", "blick", "lage", "gegenüber", "neben"}
+HOME = re.compile(r"\b(wohn\w*|lebe|leben|lebt|zuhause|zu hause|zimmer)\b")
 # a service that comes to the person is no place ("Die Führhundschule kommt einmal im Jahr")
 COMES = {"kommt", "kommen", "kam", "kümmt"}
 NOT_THERE = re.compile(r"\b(nicht|nie|noch nie|gar nicht|nirgends|nichts)\b")
@@ -390,7 +469,8 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     taken: set[int] = set()
     gives_course = re.search(r"\b(gebe|geben|leite|leiten|halte|anbieten)\b", doc.text.lower())
     for ent, kind in typed_entities(doc, "place"):
-        if ent.text.lower() in VEHICLES | PROFESSIONAL_PLACES or _address(doc, ent.start):
+        if ent.text.lower() in VEHICLES | PROFESSIONAL_PLACES or _address(doc, ent.start) or (
+                PROFESSIONAL_PLACE.match(ent.text.lower())):
             continue
         if gives_course and ent.text.lower().endswith(("kurs", "kurse", "gruppe")):
             continue  # the person gives the course
@@ -408,10 +488,17 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         lower = token.lower_
         if token.i in taken or not token.is_alpha and "-" not in lower or len(lower) < 2:
             continue
-        if lower in NOT_PLACES or token.ent_type_ in ("relation", "aid", "quarter", "district"):
+        # "eine Gruppe für Menschen mit Ängsten": a group for someone is an offer (a
+        # self-help group), bare "Gruppe" is not
+        group_for = lower in {"gruppe", "gruppen"} and token.i + 1 < len(doc) and (
+            doc[token.i + 1].lower_ == "für")
+        if lower in NOT_PLACES and not group_for or token.ent_type_ in (
+                "relation", "aid", "quarter", "district"):
             continue
-        named = EXTRA_PLACES.match(lower) or (len(lower) > 6 and lower.endswith(PLACE_SUFFIXES)
-                                              and not lower.startswith("wohn"))
+        if PROFESSIONAL_PLACE.match(lower):
+            continue  # "im Dialysezentrum", "in der Diabetespraxis": professional help
+        named = group_for or EXTRA_PLACES.match(lower) or (
+            len(lower) > 6 and lower.endswith(PLACE_SUFFIXES) and not lower.startswith("wohn"))
         if not named or (lower == "aa" and token.text != "AA") or _address(doc, token.i):
             continue
         before = [t.lower_ for t in doc[max(0, token.i - 2):token.i]]
@@ -419,7 +506,8 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
         named_before = previous is not None and previous.is_alpha and previous.text[
             :1].isupper() and previous.lower_ not in ARTICLES and (
             previous.ent_type_ != "relation")  # "Billstedt Center", not "Freunde treffen"
-        if lower in NEEDS_PREPOSITION and (not (set(before) & PLACE_PREPOSITIONS or named_before)
+        if lower in NEEDS_PREPOSITION and (not (set(before) & PLACE_PREPOSITIONS or named_before
+                                                or _in_list_of_places(doc, token.i))
                                            or set(before) & NOT_FROM):
             continue
         if lower.endswith(("kurs", "kurse")) and re.search(
@@ -434,6 +522,19 @@ def _place_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
 
 
 
+def _place_like(token) -> bool:
+    lower = token.lower_
+    return token.ent_type_ == "place" or bool(EXTRA_PLACES.match(lower)) or (
+        len(lower) > 6 and lower.endswith(PLACE_SUFFIXES) and lower not in NOT_PLACES)
+
+
+def _in_list_of_places(doc: Doc, i: int) -> bool:
+    """"Einkaufszentrum, Schule, Spielplatz": a generic word between commas next to a place
+    names a place too."""
+    return (i >= 2 and doc[i - 1].text == "," and _place_like(doc[i - 2])) or (
+        i + 2 < len(doc) and doc[i + 1].text == "," and _place_like(doc[i + 2]))
+
+
 def _address(doc: Doc, i: int) -> bool:
     """"am Horner Markt", "am Langenhorner Markt": a street, not a market."""
     token = doc[i]
@@ -444,23 +545,22 @@ def _address(doc: Doc, i: int) -> bool:
             and doc[i - 2].lower_ in {"am", "vom", "zum", "beim"})
 
 
-# offers held somewhere: the place after them only says where ("Chor in der Gemeinde")
-GROUP_HEADS = ("kurs", "kurse", "kreis", "chor", "gruppe", "treff", "club", "klub", "ag",
-               "choir", "course", "group")
+# words between two places when the second only says where the first is
+WHERE_WORDS = {"am", "an", "an'n", "im", "in", "der", "dem", "beim", "auf", "vom", "von", "des"}
 
 
 def _details(mentions: list[tuple[int, int, str, str]], doc: Doc) -> list[tuple]:
-    """"Stadtpark an'n Außenmühlenteich", "Theatergruppe im Goldbekhaus": the second
-    place only says where the first is."""
+    """"Stadtpark an'n Außenmühlenteich", "Theatergruppe im Goldbekhaus", "Spielplatz im
+    Stadtpark", "Vereinsheim vom Kleingartenverein": the second place, joined by a
+    preposition or a genitive article alone, only says where the first is."""
     result = []
     for mention in mentions:
         previous = result[-1] if result else None
         between = doc[previous[1]:mention[0]] if previous else []
-        if previous and (mention[2].startswith("other:") or previous[2].endswith(
-                GROUP_HEADS)) and 0 < len(between) <= 2 and all(
-                t.lower_ in {"am", "an", "an'n", "im", "in", "der", "dem", "beim", "auf"}
-                for t in between):
-            continue  # "Tanzkurs im Bürgerhaus", "Seniorenkreis der Kirchengemeinde"
+        if previous and 0 < len(between) <= 3 and between[0].lower_ in WHERE_WORDS and all(
+                t.lower_ in WHERE_WORDS or t.is_title and t.is_alpha and t.ent_type_ != "relation"
+                for t in between[1:]):
+            continue  # "Tanzkurs im Bürgerhaus", "Spielplatz im Meyers Park"
         if previous and not between and mention[2].startswith("other:"):
             continue  # "Volkshochschule Kurs": one name
         result.append(mention)
@@ -505,6 +605,9 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     before, after = segment(doc, clause, start, end, others)
     own = before + " § " + after
     starts = {s for s, _ in others}
+    colon = max((i for i in range(sentence[0], start) if doc[i].text == ":"), default=None)
+    if colon is not None and HARD_FOR_ME.search(span_lower(doc, (sentence[0], colon))):
+        return None  # "fällt mir schwer: Bäcker, Arzt, Post": what the person cannot do
     if OBSTACLE.search(own) or MORE_OBSTACLES.search(own):
         # "komme ich nicht rein, da gibt es keinen Aufzug": the reason said after it
         reason = _after(doc, sentence_clauses, clause, starts, OBSTACLE)
@@ -515,6 +618,13 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         return "uses", None  # "den Elbstrand, aber nur im Winter, weil im Sommer zu voll"
     if barrier is not None:
         return "barrier", barrier
+    stay_away = _after(doc, sentence_clauses, clause, starts, STAY_AWAY)
+    if stay_away is not None:
+        # "Das Café hat keine Stühle, die mich aushalten, da geh ich nicht mehr hin": what
+        # the place lacks keeps the person out; without it the place was used before
+        if PLACE_LACKS.search(own):
+            return "barrier", (clause[0], stay_away[1])
+        return "used_before", None
     rest = (end, sentence[1]) if not any(end <= s < sentence[1] for s in starts) else None
     if rest and CANNOT_BECAUSE.search(span_lower(doc, rest)):
         return "barrier", (clause[0], sentence[1])  # "Ins Kino kann ich nicht, da muss …"
@@ -546,6 +656,8 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         r"\bwieder\b", next_sentence) and not REFUSAL.search(next_sentence)
     if wished_later or _taken_up_as_wish(next_sentence, again=True) or again_same:
         return "wishes", None  # "…, das würd ich gern probieren"; "Will ich wieder machen."
+    if NEVER_THERE.search(span_lower(doc, (clause[0], sentence[1]))) and not WISH.search(own):
+        return None  # "… angemeldet und bin dann nicht hingegangen", "war ich noch nie"
     perfect = PERFECT_PAST.search(after.strip()) or PERFECT_PAST.search(own.replace(" § ", " "))
     if PAST.search(own) or NO_LONGER.search(own) or PLACE_PAST.search(own) or (
             perfect and not LASTING.search(perfect.group(0))):
@@ -559,7 +671,7 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         return "used_before", None  # "Früher Fußball, Sportplatz. Jetzt nicht mehr."
     later = _after(doc, sentence_clauses, clause, starts, re.compile(
         r"\b(vorbei|aufgegeben|früher)\b|\b(jetzt|heute|seit\w*|inzwischen|mittlerweile)\b"
-        r".*\bnicht mehr\b"))
+        r".*\bnicht mehr\b|\b(lange|ewig|ewigkeiten|jahre|jahren|schon) her\b"))
     if later is not None:
         return "used_before", None
     if NOT_THERE.search(own) and not PRESENT_USE.search(own):
@@ -620,6 +732,8 @@ def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[Plac
                 or t.lower_ in ("leute", "menschen", "freunde")
                 for t in doc[max(sentence[0], start - 5):start]):
             continue  # "Herr Yilmaz vom Kiosk": where someone comes from
+        if set(before_words) & HOME_NEAR and HOME.search(span_lower(doc, sentence)):
+            continue  # "Wohnung mit Blick auf die Alster", "nahe dem Friedhof": where one lives
         if end < sentence[1] and doc[end].lower_ in COMES and not any(
                 t.lower_ in PLACE_PREPOSITIONS for t in doc[max(sentence[0], start - 2):start]):
             continue

@@ -58,6 +58,7 @@ PAST = re.compile(
 NO_LONGER = re.compile(
     r"\b(nicht mehr|nich mehr|nimmer|nie mehr|nichts mehr|kein\w* (\w+ ){0,3}mehr|"
     r"seit\b[^.]{0,60}\b(nicht|nie|kein\w*)\b|aufgehört|abgebrochen|ausgetreten|gekündigt|"
+    r"rausgeworfen|rausgeschmissen|rausgeflogen|hingeschmissen|"
     r"abgegeben|zurückgegeben|abgeschafft|liegt (nur )?(noch )?(rum|herum|im schrank|in der ecke)|"
     r"steht (nur )?(noch )?(rum|herum|im keller|in der ecke))\b")
 # wishes: "würde gern", "hätte gern", "wäre gut", "möchte", "wünsche mir", "bräuchte"
@@ -67,13 +68,15 @@ WISH = re.compile(
     r"hätten (\w+ ){0,3}gerne?|(wäre[n]?|wär|wärs|wär's) (\w+ ){0,3}(gut|schön|schoen|toll|super|"
     r"prima|hilfreich|praktisch|klasse|cool|nett|nice|wichtig|nötig|notwendig|eine hilfe|"
     r"eine erleichterung|ein traum)|"
-    r"wünsche|wünsch|wünschen|wünscht|wuensche|bräuchte|bräuchten|braeuchte|bräucht|"
+    r"wünsche|wünsch|wünschen|wünscht|wuensche|wunsch|gewünscht|bräuchte|bräuchten|braeuchte|bräucht|"
     r"(gern|gerne) (hätte|hätten|würde|würden|möchte)|(hätte|hätt) (\w+ ){0,2}lust|"
     r"will|wollen|wollte (gern|gerne|mal)|hab (\w+ )?lust|habe (\w+ )?lust|"
     r"fehlt|fehlen|suche|suchen|beantrag\w*|träume|traum|hoffe|hoffentlich|"
     r"(gern|gerne) (mal|wieder|einmal)|könnte ich|würde mir helfen|"
     r"wär (\w+ )?(gut|schön|toll|super)|"
     r"(fände|fänd|fänden) (\w+ ){0,3}(gut|schön|sinnvoll|toll|super|hilfreich|klasse|prima)|"
+    # "Eine Robotik-AG würde ihn glücklich machen", "das würde mich freuen"
+    r"(würde|würd|würden) (mich|ihn|sie|uns) (\w+ ){0,2}(glücklich|froh|freuen)|"
     + "|".join(map(re.escape, cue_data()["wish_verbs"])) + r")\b")
 # a wish that is no wish: "will ich nicht", "möchte keinen"
 REFUSAL = re.compile(
@@ -88,7 +91,9 @@ POSITIVE_NEGATION = re.compile(
     r"\b(kein (problem|thema|ding)|keine (probleme|schwierigkeiten|hilfe|unterstützung)|"
     r"nicht (schwer|schwierig|schlecht|so schwer|so schlimm|nur)|ohne (hilfe|probleme|"
     r"unterstützung|dass mir jemand hilft)|niemanden? (brauche|brauch)|"
-    r"brauche? (dafür |da |dabei )?(keine|niemanden?))\b")
+    r"brauche? (dafür |da |dabei )?(keine|niemanden?)|"
+    # "kann Excel wie keine Zweite", "umgehen wie kein anderer": better than anyone
+    r"wie (kein|keine|keiner) (\w+ )?(zweite[rn]?|andere[rn]?))\b")
 # places: why the person cannot go there ("kein Aufzug", "komme nicht rein", "zu weit")
 BARRIER = re.compile(
     r"\b((komme?|kommen|kann|können|schaffe|traue?) (\w+ ){0,4}(nicht|nich|kaum|nie|schlecht)"

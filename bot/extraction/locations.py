@@ -40,8 +40,14 @@ STAYING = re.compile(r"\b(bleiben|bleim|bleibe|bleib|wohnen bleiben)\b")
 HOME_AFTER = re.compile(r"^(ist|is) (mein|meine) (zuhause|stadtteil|viertel|heimat|kiez)\b|"
                         r"^(wohne|wohn|wohnen|lebe|leben)\b|^(haben wir|hab ich|habe ich)\b")
 # "in einer Wohngruppe in Bergedorf", "jetzt in Unterkunft in Rahlstedt"
+# ("Erdgeschosswohnung in Eißendorf", "Zweizimmer in Rothenburgsort", "Reihenhaus in Rissen")
 HOME_PLACES = re.compile(r"\b(unterkunft|wg|wohngruppe|wohnheim|heim|einrichtung|"
-                         r"\w+-wg|wohngemeinschaft|wohnung) (\w+ )?(in|im)$")
+                         r"\w+-wg|wohngemeinschaft|\w*wohnung|\w+zimmer|reihenhaus|"
+                         r"einfamilienhaus|doppelhaushälfte|häuschen) (\w+ )?(in|im)$")
+# the sentence says where the person lives before a clause cut at "und" ("wohn mit mama und
+# meinen zwei brüdern in wilstorf")
+LIVES_BEFORE = re.compile(r"\b(ich wohne|ich wohn|ich lebe|wir wohnen|wir leben|wohne|wohn|"
+                          r"lebe)\b")
 
 
 # moving somewhere: never the home ("dann ziehen wir in eine Wohnung in Rissen")
@@ -110,6 +116,9 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
             return "home"
     if wish_in_clause and (preposition == "nach" or MOVE_VERBS.search(after)):
         return "move_to"
+    if preposition in {"in", "im"} and not has_verb(doc, clause) and LIVES_BEFORE.search(
+            previous) and not (WISH_CUES & set(previous.split()) or MOVING.search(previous)):
+        return "home"
     if HOME_PHRASES.search(" ".join(before)):
         return "home"
     if preposition == "nach" and MOVE_VERBS.search(after):

@@ -79,7 +79,10 @@ NAMED = re.compile(r"\b((?i:frau|herr|herrn|fräulein|pastor|pastorin)) "
 # "für andere Familien", "den Kindern vorlesen": people in general, unless they are the
 # person's own
 GENERIC = {"kinder", "kindern", "kinner", "kinners", "kids", "familien", "familie", "leute",
-           "menschen", "freiwilligen", "freiwillige"}
+           "menschen", "freiwilligen", "freiwillige",
+           # acquaintances as a group ("hab ich im Bekanntenkreis oft gemacht"), and the
+           # adjective ("bekannte Wege"), outside the answer about people
+           "bekanntenkreis", "bekannte", "bekannten"}
 OWN = POSSESSIVES | {"unsere", "unser", "unseren", "unserem", "mien", "miene", "min", "meene"}
 # "ich war Lehrerin", "ein besserer Vater sein", "Lesepate werden": the person themself
 BECOME = {"sein", "werden", "bleiben", "geworden", "gewesen"}

@@ -46,7 +46,8 @@ from bot.extraction.results import ProfessionalMention
 # (kind, label, pattern over lower-case text). Order matters: the first match of a span wins.
 HELP_KINDS: tuple[tuple[str, str, str], ...] = (
     ("care_service", "Pflegedienst / Pflege",
-     r"pflegedienst\w*|pfelgedienst|pflegedinst|plegedienst|ambulante[rn]? pflege|"
+     r"\w*pflegedienst\w*|pfelgedienst|\w*intensivpflege\w*|palliativ\w*|familienentlastung\w*|"
+     r"entlastungsdienst\w*|pflegedinst|plegedienst|ambulante[rn]? pflege|"
      r"häusliche[rn]? pflege|pflegekr(a|ä)ft\w*|pflegefachkraft|pfleger(in|innen)?|"
      r"altenpfleger\w*|tagespflege|kurzzeitpflege|verhinderungspflege|nachtpflege|fußpflege|"
      r"pflegehilfe|pflegegeld|pflegegrad\w*|pflegestufe\w*|entlastungsbetrag|pflegestützpunkt|"
@@ -63,7 +64,7 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"ambulant betreute\w* wohnen|wohnbetreu\w*|wohnassistenz|ambulante[rn]? (hilfe|hilfen|"
      r"betreuung|unterstützung|dienst)|einzelfallhilfe|einzelfallhelfer\w*|eingliederungshilfe|"
      r"ppm|abw|asp|psb|\w*sozialpsychiatrie|wohngruppe|wohn-gruppe|wohn gruppe|ambulant betreut|"
-     r"fachleistungsstunde\w*|"
+     r"fachleistungsstunde\w*|erziehungsbeistand\w*|"
      r"betreute\w* (wg|wohngemeinschaft|wohnung)|"
      r"wg mit betreuung|\w*-wg|wohnheim|familienhilfe|spfh|erziehungsbeistand|jugendhilfe|"
      r"lebenshilfe"),
@@ -71,21 +72,23 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"persönliche\w* assistenz|\w*assistenz|\w*assistent(in|innen|en)?|schulbegleit\w*|"
      r"integrationshelfer\w*|i-helfer\w*|alltagsbegleit\w*|alltagshelfer\w*|jobcoach\w*|"
      r"coaching|arbeitsbegleit\w*|begleitperson|begleitung|\w*dolmetscher\w*|"
-     r"vorlesekraft|\w+kraft|mobilitätstrain\w*|orientierungs- und mobilitätstrain\w*"),
+     r"vorlesekraft|\w+kraft|mobilitätstrain\w*|"
+     r"orientierungs- und mobilitätstrain\w*"),
     ("therapy", "Therapie",
      r"\w*therapie\w*|\w*therapeut(in|innen|en)?|physio|ergo|physiopraxis|ergopraxis|"
-     r"krankengymnastik|logopädie|"
+     r"krankengymnastik|logopädie|\w*drainage|"
+     r"psychologische\w* (begleitung|betreuung|unterstützung|hilfe)|psycholog(en|innen)|"
      r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
      r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
     ("medical", "Ärztliche Behandlung",
-     r"\w*psychiater(in)?|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
+     r"\w*psychiater(in)?|hno|dialyse(zentrum|zentren|praxis|station)|\w+praxis|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
      r"in (\w+ )?behandlung|"
      + "|".join(cue_data()["medical_specialists"])),
     ("counselling", "Beratung",
      r"\w*beratung\w*|berater(in|innen)?|eutb|sozialarbeiter(in|innen)?|sozialpädagog(e|in)|"
      r"sozialdienst|fallmanager(in)?|case manager\w*|anlaufstelle"),
     ("work", "Arbeit und Ausbildung mit Unterstützung",
-     r"werkstatt|wfbm|umschulung|nachteilsausgleich|berufsbildungsbereich|jobcenter|"
+     r"werkstatt|werkstat|wfbm|umschulung|nachteilsausgleich|berufsbildungsbereich|jobcenter|"
      r"wiedereingliederung|"
      r"arbeitsagentur|agentur für arbeit|reha-träger"),
     ("transport", "Fahrdienst", r"fahrdienst\w*|behindertenfahrdienst|beförderung"),
@@ -114,7 +117,8 @@ RELATION_KINDS = {"carer": "care_service", "legal_guardian": "legal_guardian",
 RECEIVED = re.compile(
     r"\b(bekomme|bekomm|bekommen|bekommt|kriege|krieg|kriegen|erhalte|erhalten|habe|hab|hat|"
     r"haben|kommt|kommen|komm|kümmt|hilft|helfen|unterstützt|begleitet|betreut|macht|machen|"
-    r"gehe (zur|zum|in die)|geh (zur|zum)|fährt|bringt|bin (in|bei|seit)|bin \w+ (in|bei)|"
+    r"gehe (zur|zum|in die)|geh (zur|zum)|fährt|bringt|holt|holen|versorgt|versorgen|pflegt|"
+    r"pflegen|putzt|putzen|besucht|kümmert|kümmern|bin (in|bei|seit)|bin \w+ (in|bei)|"
     r"(wohne|wohn|lebe) (\w+ )?(in|im|bei)|"
     r"arbeite|organisiere|bezahle|finanziere|läuft|laufen|seit|schon|bereits|zurzeit|derzeit|"
     r"momentan|im moment|aktuell|gekürzt|gestrichen|bewilligt|genehmigt|zahlt|"
@@ -161,6 +165,8 @@ def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
     taken: set[int] = set()
     for ent, relation in typed_entities(doc, "relation"):
         kind = RELATION_KINDS.get(relation)
+        if kind == "medical" and _bare_doctor(doc, ent.start, ent.end):
+            continue
         if kind and not taken & set(range(ent.start, ent.end)):
             found.append((ent.start, ent.end, kind, LABELS[kind]))
             taken.update(range(ent.start, ent.end))
@@ -182,11 +188,29 @@ def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
                     continue  # "Hilfe" alone is professional help only when asked about it
                 if span.end < len(doc) and doc[span.end].text == "?":
                     continue  # "Hilfe? Bruk ick nich."
+                if " " not in span.text.strip() and re.search(
+                        r"\b(wäre|wären|wär|ist|war|sind|waren)( \w+){0,3}$",
+                             text[max(0, match.start() - 40):match.start()].rstrip()):
+                    continue  # "… wäre eine große Hilfe": what something would be
+            if kind == "medical" and _bare_doctor(doc, span.start, span.end):
+                continue
             found.append((span.start, span.end, kind, label))
             taken.update(range(span.start, span.end))
     found = [m for m in found if not _purpose_of_other_help(doc, m[0], found)
              and not _same_help_again(doc, m, found)]
     return _without_vague(doc, sorted(found))
+
+
+def _bare_doctor(doc: Doc, start: int, end: int) -> bool:
+    """"fällt mir schwer: Bäcker, Arzt, Post", "Arzt anrufen unmöglich": "Arzt" without an
+    article, a possessive or a preposition names a situation, not the person's doctor
+    (unless the doctor says something: "Arzt sagt Trauma")."""
+    if doc[start:end].text.lower() not in {"arzt", "ärzte", "ärztin", "doktor", "dokter"}:
+        return False
+    previous = doc[start - 1] if start else None
+    following = doc[end].lower_ if end < len(doc) else ""
+    return previous is not None and previous.text in {",", ":"} and following not in {
+        "sagt", "meint", "hat", "ist", "war", "kommt", "schreibt", "verschreibt"}
 
 
 THERAPIES = re.compile(r"\b(physio\w*|logo\w*|krankengymnastik|\w*therapie)\b")
@@ -205,6 +229,9 @@ def _same_help_again(doc: Doc, mention: tuple, found: list[tuple]) -> bool:
     """"Ambulante Therapie bei meiner Therapeutin", "eine Therapie, und zwar bei derselben
     Therapeutin": the second names who gives the first help of the same kind."""
     start, _, kind, _ = mention
+    if doc[start].lower_ == "in" and kind == "medical" and any(
+            o[2] in ("medical", "therapy") and 0 <= start - o[1] <= 2 for o in found):
+        return True  # "bei einer Psychiaterin in Behandlung": the same help
     for other in found:
         between = doc[other[1]:start]
         if other[2] == kind and other[0] < start and 0 < len(between) <= 5 and any(
@@ -216,9 +243,27 @@ def _same_help_again(doc: Doc, mention: tuple, found: list[tuple]) -> bool:
 
 def _purpose_of_other_help(doc: Doc, start: int, found: list[tuple]) -> bool:
     """"Ich brauche immer Dolmetscher für Arzt, Amt": a help named right after "für" and
-    another help is what that help is for, not a help of its own."""
-    return start > 0 and doc[start - 1].lower_ == "für" and any(
-        0 <= start - 1 - end <= 1 for _, end, _, _ in found)
+    another help is what that help is for, not a help of its own; "beim Onkologen zur
+    Nachsorge": what the visit is for. "Sie hilft mir mit dem Jobcenter", "Sozialarbeiterin
+    von der Beratungsstelle": what someone helps with, where someone comes from."""
+    if start == 0:
+        return False
+    word = doc[start - 1].lower_
+    if word == "für" and any(0 <= start - 1 - end <= 1 for _, end, _, _ in found):
+        return True
+    if word in {"zur", "zum"} and any(0 <= start - 1 - end <= 3 and not any(
+            t.text in CLAUSE_MARKS for t in doc[end:start]) for _, end, _, _ in found):
+        return True
+    before = [t.lower_ for t in doc[max(0, start - 5):start]]
+    if re.search(r"\b(hilft|helfe|helfen|hilf|unterstützt|unterstütze)( \w+){0,2} (mit|bei|beim)"
+                 r"( dem| der| den)?$", " ".join(before)):
+        return True
+    prep = start - 1 if word in {"von", "vom"} else start - 2 if (
+        word in {"der", "dem"} and start > 1 and doc[start - 2].lower_ == "von") else None
+    return prep is not None and any(end == prep for _, end, _, _ in found)
+
+
+CLAUSE_MARKS = {".", ",", ";", ":", "!", "?", "–", "-"}
 
 
 def _without_vague(doc: Doc, mentions: list[tuple[int, int, str, str]]) -> list[tuple]:
@@ -255,6 +300,8 @@ def _relative_clause(doc: Doc, all_clauses: list[Span], clause: Span) -> str:
     return ""
 
 
+# help that was stopped ("Logopädie eingestellt", "die Therapie wurde beendet")
+ENDED = re.compile(r"\b(eingestellt|beendet|ausgelaufen|weggefallen)\b")
 PREDICATE_AFTER = re.compile(r"^(wäre|wären|wär|würde|würden|könnte|sollte|müsste)\b")
 
 
@@ -317,9 +364,12 @@ def professional_status(doc: Doc, start: int, end: int, clause: Span,
     if near & NEGATING_DETERMINERS or NOT_HAD.search(around) or ABSENT.search(around):
         wish_follows = WISH.search(after) or WISH.search(rest) or CHANGE.search(next_sentence)
         return "wished" if wish_follows else None
-    if (PAST.search(around) or NO_LONGER.search(around)) and not WISH.search(around) and not (
-            re.search(r"\b(jetzt|seit|gekürzt|noch)\b", around)):
+    if (PAST.search(around) or NO_LONGER.search(around) or ENDED.search(around)) and not (
+            WISH.search(around)) and not (re.search(r"\b(jetzt|seit|gekürzt|noch)\b", around)):
         return None
+    if re.search(r"\b(brauche|brauch|braucht|brauchen) (ich |er |sie |wir )?(immer|jedes ?mal|"
+                 r"ständig|regelmäßig)\b", before):
+        return "received"  # "Ich brauche immer Dolmetscher": had every time
     if kind == "other" and re.fullmatch(r"jemand\w*", doc[start:end].text.lower()):
         earlier = span_lower(doc, (max(0, clause[0] - 15), start))
         if WISH.search(around) or WISHED_EXTRA.search(around) or WISH.search(earlier):
@@ -430,6 +480,14 @@ def extract_professional(doc: Doc, question_id: str) -> list[ProfessionalMention
                                      "unterstützung", "beratung", "betreuung"}
                 for t in doc[max(sentence[0], start - 4):start - 2])):
             statuses.append(None)  # "seit der Klinik", "Tim aus der Werkstatt"
+            continue
+        if not has_verb(doc, sentence) and sentence[1] < len(doc) and (
+                doc[sentence[1]].text == "?") and sentence[1] - sentence[0] <= 5:
+            following = [s for s in statements if s[0] >= sentence[1]]
+            refused = following and (REFUSAL.search(span_lower(doc, following[0])) or re.search(
+                r"\b(bruk|brauch|brauche)\b.*\b(nich|nicht|net|keen\w*|kein\w*)\b",
+                span_lower(doc, following[0])))
+            statuses.append(None if refused else "wished")  # "Eine Suchtberatung? Ich weiß nicht"
             continue
         lead = ""
         if earlier and (doc[clause[0] - 1].text == ":" or NAMING.search(span_lower(doc, clause))

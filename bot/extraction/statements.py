@@ -62,7 +62,18 @@ LIMITATION_CUES = re.compile(
     r"(klappt|geht|läuft) null|benötig\w* (\w+ ){0,2}(hilfe|unterstützung)|"
     r"(hilfe|unterstützung) (benötig\w*|brauch\w*)|(wird|wird's|wirds) (\w+ ){0,4}eng|"
     r"mit (einer|einem|der|dem|meiner|meinem) \w*(trainer\w*|helfer\w*|assistent\w*|"
-    r"begleiter\w*)|ausgeredet|aufgegeben)\b")
+    r"begleiter\w*)|ausgeredet|aufgegeben|"
+    # "kann ich vergessen", "hör ich null", "das Schwierigste", "nur 100 Meter"
+    r"kann (ich |er |sie |man )?vergessen|(ich|er|sie|man) (\w+ )?null|schwierigste\w*|"
+    r"schwerste\w*|am schwersten|am schwierigsten|nur (noch )?(\d+|ein paar|wenige|kurze) "
+    r"(meter|minuten|schritte|stufen|stunden?))\b")
+# "darf ich nicht schwer belasten": what the person must not do (before "nicht schwer" is
+# read as "not hard")
+MUST_NOT = re.compile(r"\b(darf|dürfen|soll|sollte) (ich |er |sie |man )?(\w+ ){0,3}(nicht|nich|"
+                      r"kein\w*)\b")
+# "… traut sie sich aber nicht mehr": a contrast word before a bare negation does not cut
+BARE_NEGATION = {"nicht", "nich", "mehr", "nie", "kaum", "so", "richtig", "wirklich", "gar",
+                 "leider", "eher"}
 ABILITY_CUES = re.compile(
     r"\b(kann|könnte|kan|schaffe|schaff|klappt|geht|gehen|mache|mach|erledige|allein|alleine|"
     r"selbst|selber|gut|gern|gerne|wieder|noch|selbstständig|selbständig|besser|"
@@ -119,6 +130,8 @@ def polarity(lowered: str) -> str | None:
     if NO_LONGER_NEEDED.search(lowered) and not re.search(r"\b(schwer|kaum|schlecht)\b",
                                                           lowered):
         return "ability"
+    if MUST_NOT.search(lowered):
+        return "limitation"
     cleaned = POSITIVE_NEGATION.sub(" ", lowered)
     if re.search(r"\b(nein|nee|nö|no)\W*$", cleaned):
         return "limitation"  # "laufen. nein.": the answer to "can you?" is no
@@ -154,7 +167,9 @@ def _personal_units(doc: Doc) -> list[tuple[Span, list[Span]]]:
             # not at "nur": "Briefe lesen geht nur mit Hilfe" is one statement
             cuts = [start] + [i for i in range(start + 1, end)
                               if doc[i].lower_ in CONTRAST - {"nur"}
-                              and doc[i - 1].lower_ not in {"nicht", "auch"}] + [end]
+                              and doc[i - 1].lower_ not in {"nicht", "auch"}
+                              and not all(t.lower_ in BARE_NEGATION or t.is_punct
+                                          for t in doc[i + 1:end])] + [end]
             units += [trim(doc, a, b) for a, b in zip(cuts, cuts[1:], strict=False)]
         result.append((sentence, [u for u in units if u[0] < u[1]]))
     return result
@@ -226,8 +241,13 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
                 keep[-1] = (keep[-1][0], unit[1])
                 kinds[-1] = polarity(lowered) or kinds[-1]
                 continue
+            # "…, die Knöpfe am Herd erkenne ich schlecht": an article before a noun starts
+            # a clause of its own, not a relative clause
+            article = first in {"der", "die", "das", "den", "dem"} and unit[1] - unit[0] > 2 and (
+                doc[unit[0] + 1].is_title)
             if keep and (first in SUBORDINATORS - {"weil", "obwohl"} or first in RELATIVES
-                         - {"er", "sie"} | {"was", "wo"} or _back_reference(doc, unit)):
+                         - {"er", "sie"} | {"was", "wo"} and not article
+                         or _back_reference(doc, unit) and not article):
                 # "…, wenn der Haltegriff da ist", "…, das schaffe ich": part of the one before
                 kind = polarity(lowered) if _back_reference(doc, unit) else None
                 keep[-1] = (keep[-1][0], unit[1])
