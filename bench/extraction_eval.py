@@ -2,11 +2,11 @@
 bench/extraction_split.py): precision and recall per field and per status, and the number
 of *twisted* items, for the development and the held-out parts. dev_d (a third set, 120
 answers by 20 new personas, written and annotated before the extractor was run on it) is a
-development part only; so is dev_e (a fourth set, 120 answers by 20 other new personas, written
-and annotated the same way before round 5).
+development part only; so are dev_e (a fourth set, 120 answers by 20 other new personas, written
+and annotated the same way before round 5) and dev_f (a fifth set made the same way before round 6).
 
-    .venv/bin/python bench/extraction_eval.py [--part dev|heldout|dev_c|heldout_c|dev_d|dev_e|all]
-                                              [--errors] [--field aids]
+    .venv/bin/python bench/extraction_eval.py
+        [--part dev|heldout|dev_c|heldout_c|dev_d|dev_e|dev_f|all] [--errors] [--field aids]
 
 Fields: personal (ability / limitation), aids (used / wished / used_before), people,
 places (uses / wishes / used_before / barrier), professional (received / wished),
@@ -82,8 +82,8 @@ class Tally:
 # dev/heldout: the first gold set (one writer, answers_a/b); dev_c/heldout_c: the second,
 # by other writers (answers_c), split by the same rule; dev_d: a third set by new personas,
 # development only (written and annotated before the extractor was run on it); dev_e: a fourth
-# set made the same way (development only)
-PARTS = ("dev", "heldout", "dev_c", "heldout_c", "dev_d", "dev_e")
+# set made the same way (development only); dev_f: a fifth one (development only, round 6)
+PARTS = ("dev", "heldout", "dev_c", "heldout_c", "dev_d", "dev_e", "dev_f")
 
 
 def load(part: str) -> list[dict]:

@@ -633,3 +633,121 @@ def test_round5_a_wish_to_move_before_und_is_no_home():
 def test_round5_known_ways_and_acquaintances_are_no_one_at_the_persons_side():
     assert people("Mit dem Blindenstock gehe ich nur bekannte Wege. Im Bekanntenkreis helfe ich "
                   "bei Steuersachen.", "self") == []
+
+
+# round 6: general language facts read from all five development parts (dev_f written first)
+
+
+@pytest.mark.parametrize("text", [
+    "Den Hausnotruf will er nicht.",
+    "Eine Betreuerin möchte ich auf keinen Fall.",
+    "Hausärztin alle vier Wochen. Haushaltshilfe nein, das macht mein Sohn.",
+])
+def test_round6_refusals_by_someone_else_for_good_or_as_a_bare_no(text):
+    result = found(text, "professional")
+    assert all(p.status != "wished" for p in result.professional)
+    assert all(a.status != "wished" for a in result.aids)
+
+
+def test_round6_a_refused_list_of_places_and_a_wish_not_yet():
+    assert places("Sportvereine, Kirche, Nachbarschaftstreff ist alles nichts für mich.") == {}
+    assert places("Zur Angehörigengruppe möchte ich noch nicht, das ist mir zu früh.") == {}
+
+
+def test_round6_a_place_used_before_and_wished_again_is_one_wish():
+    assert places("Früher war ich in der Theatergruppe, das fehlt mir. Ich möchte wieder in "
+                  "die Theatergruppe.") == {"Theatergruppe": "wishes"}
+
+
+@pytest.mark.parametrize(("text", "words", "barrier"), [
+    ("Im Jenischpark sitze ich gern, aber es gibt zu wenig Bänke.", "Jenischpark", "zu wenig"),
+    ("Das Rathaus-Café ist schön, nur die Tür hat keinen Türöffner.", "Rathaus-Café",
+     "Türöffner"),
+    ("In die Synagoge gehe ich, aber ich höre nichts, zu viel Hall im Raum.", "Synagoge", "Hall"),
+])
+def test_round6_what_a_place_lacks_is_a_barrier(text, words, barrier):
+    result = place(text, words)
+    assert result.status == "barrier" and barrier in result.barrier
+
+
+def test_round6_what_the_place_does_after_aber_blocks_a_wish_the_persons_reason_does_not():
+    assert place("Im Ruderclub würde ich gern mitmachen, aber die nehmen nur Leute mit "
+                 "Schwimmabzeichen.", "Ruderclub").status == "barrier"
+    assert place("Im Schachclub wollte ich spielen, aber dort gucken alle so streng.",
+                 "Schachclub").status == "barrier"
+    assert place("In die Malgruppe würde ich gern, aber ohne Fahrdienst schaffe ich den Weg "
+                 "nicht.", "Malgruppe").status == "wishes"
+    assert place("Zum Seniorentreff würde ich gern, aber da fehlt mir die Begleitung.",
+                 "Seniorentreff").status == "wishes"
+
+
+def test_round6_a_reason_at_the_place_before_i_do_not_go_any_more():
+    assert place("den tanzkurs im bürgerhaus hab ich angefangen aber da war es immer zu "
+                 "stickig, geh ich nich mehr", "tanzkurs").status == "barrier"
+
+
+def test_round6_an_age_limit_own_business_and_an_offer_named_by_where_it_meets():
+    assert places("Für den Jugendclub bin ich inzwischen zu alt.") == {"Jugendclub": "used_before"}
+    assert places("Vierzig Jahre stand ich im eigenen Kiosk.") == {}
+    assert places("Die Gesprächsgruppe für Angehörige im Stadtteilhaus besuche ich jeden "
+                  "Montag.") == {"Gesprächsgruppe": "uses"}
+
+
+def test_round6_a_wish_that_would_appeal_and_willingness_for_a_place_not_yet_known():
+    assert places("Ein Malkurs in der Volkshochschule würde mich reizen.") == {"Malkurs": "wishes"}
+    assert place("Ich kann gut backen, für einen Sportverein mache ich das gern.", "Sportverein",
+                 "contribution").status == "wishes"
+
+
+def test_round6_help_names_and_help_given_at_a_place():
+    assert helps("Meine Bewährungshelferin ist in Ordnung. Zur Zahnmedizinerin gehe ich "
+                 "zweimal im Jahr. Alle sechs Wochen kommt der Fußpfleger.") == {
+        "Bewährungshelferin": "received", "Zahnmedizinerin": "received", "Fußpfleger": "received"}
+    assert helps("Eine Schmerztherapie in einer Klinik wurde mir empfohlen, ich überlege "
+                 "noch.") == {"Schmerztherapie": "wished"}
+    assert helps("Beim Hausarzt und beim Zahnarzt bin ich regelmäßig.") == {
+        "Hausarzt": "received", "Zahnarzt": "received"}
+
+
+def test_round6_the_payer_and_the_giver_of_a_help_named_before_are_no_help_of_their_own():
+    assert helps("Die Assistenz kommt jeden Tag, bezahlt über das Persönliche Budget.") == {
+        "Assistenz": "received"}
+    assert helps("Physiotherapie zweimal die Woche, aber die Physiotherapeutin ist oft krank."
+                 ) == {"Physiotherapie": "received"}
+
+
+def test_round6_a_care_home_is_help_only_when_the_person_lives_there():
+    assert helps("Ich wohne seit März im Pflegeheim in Rahlstedt.", "living") == {
+        "Pflegeheim": "received"}
+    assert helps("Mein Mann lebt im Pflegeheim.", "people") == {}
+
+
+def test_round6_staff_described_as_they_are_is_help_received():
+    assert helps("Die Betreuerinnen hier sind nett, aber überlastet. Mehr Zeit zum Reden hätte "
+                 "ich gern.")["Betreuerinnen"] == "received"
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Briefe schreiben dauert bei mir ewig.", "Briefe schreiben dauert bei mir ewig"),
+    ("Busfahren vermeide ich.", "Busfahren vermeide ich"),
+    ("Gehen nur kurz, dann brauche ich eine Pause.", "Gehen nur kurz"),
+    ("Beim Fußball muss sie zuschauen.", "Beim Fußball muss sie zuschauen"),
+    ("Anziehen geht, wenn mir einer die Socken reicht.",
+     "Anziehen geht, wenn mir einer die Socken reicht"),
+])
+def test_round6_limitations_in_everyday_words(text, words):
+    assert ("limitation", words) in personal(text)
+
+
+def test_round6_a_list_before_a_dash_takes_the_verdict_after_it():
+    listed = personal("Telefonieren, Bahn fahren, zum Amt gehen – klappt alles nicht.")
+    assert [kind for kind, _ in listed] == ["limitation"] * len(listed) and any(
+        "zum Amt gehen" in words for _, words in listed)
+    assert personal("Kochen, Waschen – geht gut.")[:2] == [
+        ("ability", "Kochen"), ("ability", "Waschen")]
+
+
+def test_round6_an_aid_that_another_help_is_with_and_an_old_aid_to_replace():
+    assert aids("Ein Training mit dem Blindenstock hätte ich gern.") == {"Blindenstock": "used"}
+    assert aids("Der Rollator ist alt, ich brauche einen neuen.") == {"Rollator": "wished"}
+    assert aids("Ich schraube gern an Rollstühlen herum.", "contribution") == {}

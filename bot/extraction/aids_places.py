@@ -65,7 +65,8 @@ UNUSED = re.compile(r"\b(hab|habe|hat|haben) (ich |wir |er |sie )?(\w+ ){0,2}(im
                     r"in der ecke|auf dem dachboden) (stehen|liegen|rumstehen|rumliegen)\b")
 ANAPHORIC = re.compile(r"(das|die|der|den|ihn|sie|es|er)\b")
 BROKEN = re.compile(r"\b(kaputt|defekt|fällt auseinander|geht nicht mehr richtig|ist hin|"
-                    r"zu alt|uralt)\b.*\b(neue[snm]?|ersatz|wäre gut|bräuchte|brauche)\b|"
+                    r"zu alt|uralt|(ist|sind) (\w+ )?alt)\b.*\b(neue[snm]?|ersatz|wäre gut|"
+                    r"bräuchte|brauche)\b|"
                     r"\b(fällt auseinander|kaputt)\b.*\b(zahlt|bezahlt|übernimmt)\b")
 # general devices: an aid only when the person uses them so, see _not_the_persons_aid
 GENERIC_DEVICES = {"computer", "mobile_phone", "smartphone", "tablet"}
@@ -146,6 +147,11 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         return "used"  # "ein neuer Akku für den E-Rolli ist bestellt": the part is wished
     if without and AID_PAST.search(before) and not NEGATION.search(after):
         return "used"  # "Früher ging es ohne Rollator": now it does not
+    if start >= 3 and doc[start - 1].lower_ in {"dem", "der", "meinem", "meiner", "seinem",
+                                                 "seiner", "ihrem", "ihrer"} and (
+            doc[start - 2].lower_ == "mit") and doc[start - 3].is_title and (
+            doc[start - 3].ent_type_ != "aid") and not PAPERS.match(doc[start - 3].lower_):
+        return "used"  # "Ein Mobilitätstraining mit dem Langstock habe ich beantragt"
     if ASKED_FOR.search(" ".join(after.split()[:6])) or re.match(
             r"(für \w+ \w+ )?(ist|sind|wird|wurde|haben wir|hab ich|habe ich) (\w+ )?"
             r"(beantragt|bestellt|verordnet)\b", after.strip()) or (
@@ -219,8 +225,9 @@ def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence:
     if start >= 2 and doc[start - 1].lower_ == "mit" and (
             doc[start - 2].ent_type_ == "place" or doc[start - 2].lower_.endswith(PLACE_SUFFIXES)):
         return True  # "das Schwimmbad mit Lifter": the place's equipment
-    if re.search(r"\bwie man\b", before) or re.search(r"\breparier\w*\b", span_lower(
-            doc, clause)) and not clause_words & {"mein", "meine", "meinen", "meinem", "mir"}:
+    if re.search(r"\bwie man\b", before) or re.search(
+            r"\b(reparier\w*|schraub\w*)\b", span_lower(doc, clause)) and not clause_words & {
+            "mein", "meine", "meinen", "meinem", "mir"}:
         return True  # "zeigen, wie man Rolli fährt", "Fahrrad reparieren": not the person's aid
     if _part_of_other_aid(doc, start, aids):
         return True
@@ -391,7 +398,9 @@ ONLY_AT_TIMES = cue_pattern("only_at_times")
 REASON_START = re.compile(r"^(" + "|".join(cue_data()["reason_starts"]) + r")\b")
 PLACE_PAST = re.compile(r"\b(vorbei|aufgegeben|zugemacht|geschlossen|ist zu|zu ist|"
                         r"dicht gemacht|war (mein|meine|unser|unsere) \w+|eingestellt|"
-                        r"mach\w* ich nicht mehr)\b")
+                        r"mach\w* ich nicht mehr|"
+                        # an age limit: "fürn Jugendtreff bin ich inzwischen zu alt"
+                        r"(bin|ist|sind) (ich|er|sie|wir) (\w+ )?zu alt)\b")
 # a place the person misses: went there before ("fehlt mir", unless wished again)
 MISSED = re.compile(r"\b(fehlt mir|fehlen mir|vermisse|vermiss)\b")
 AVOID = re.compile(r"\b(vermeide\w*|meide\w*|vermeiden|meiden)\b")
@@ -401,6 +410,8 @@ FOLLOW_USE = re.compile(r"\b(bin|gehe|geh|war|mache|nutze|gehen|fahre|treffe)\b.
 POST_OFFICE = re.compile(r"\b(zur|auf die|in die|die|der) post\b(?! (vor|sortier|lesen|"
                          r"bearbeit|erledig|aufmach|zu öffnen|öffn|aufzumachen))", re.I)
 PLACE_WISH = re.compile(r"\b(könnte|vielleicht|wünsch\w*|interessier\w*|"
+                        # "Im Fußballverein wollte ich Jugendtrainer machen, aber …"
+                        r"wollte (ich|er|sie|wir)|"
                         # "würde sie hingehen, wenn jemand sie fährt": a wish on a condition
                         r"(würde|würd|würden) (\w+ ){0,4}(gehen|hingehen|hin|mitmachen|mitgehen|"
                         r"anfangen|kommen|teilnehmen|besuchen)|"
@@ -416,7 +427,18 @@ ANAPHOR = re.compile(r"^(und |aber )?((das|den|die)(?= (würde|würd|würden|mö
                      + "|".join(cue_data()["place_anaphors"]) + r")\b")
 # a later clause keeps the person away: "da geh ich nicht mehr hin"
 STAY_AWAY = re.compile(r"^(und |aber )?(da|dort|dahin|dorthin|deshalb|darum|deswegen)\b.*"
-                       r"\b(nicht|nich|nie) mehr\b")
+                       r"\b(nicht|nich|nie) mehr\b|"
+                       # "…, geh ich nich mehr": the verb first, the place understood
+                       r"^(und |also |deshalb |darum )?(geh|gehe|komm|komme|fahr|fahre) "
+                       r"(ich|er|sie|wir) (da |dort )?(\w+ )?(nicht|nich|nie) mehr( hin)?$")
+# a clause about the place itself, between the place and "geh ich nich mehr": its reason
+PLACE_REASON = re.compile(r"^(und |aber )?(da|dort)\b(?!.*\b(ich|wir|ick)\b)")
+# "würde ich gern, aber die wollen ein Führungszeugnis": what the place (they, there, one)
+# does keeps the person out of a place they wish for; "aber ohne Begleitung komme ich nicht
+# hin", "aber kein Geld" are the person's own reasons, and the place stays wished
+BUT_THE_PLACE = re.compile(r"^aber (die|der|das|da|dort|man|in der|im|beim|bei der)\b")
+PERSONS_REASON = re.compile(r"\b(ich|wir|ick|hab|habe|bin|kann|muss|mir|uns|geld|zeit|leisten|"
+                            r"begleitung)\b")
 # the place lacks something, or has too much of it: "hat keine Stühle", "ist zu eng"
 PLACE_LACKS = re.compile(r"\b(hat|haben|gibt es|gibt's|gibts|ist|sind)\b (\w+ ){0,3}"
                          r"(kein\w*|zu|nicht)\b")
@@ -561,6 +583,11 @@ def _details(mentions: list[tuple[int, int, str, str]], doc: Doc) -> list[tuple]
                 t.lower_ in WHERE_WORDS or t.is_title and t.is_alpha and t.ent_type_ != "relation"
                 for t in between[1:]):
             continue  # "Tanzkurs im Bürgerhaus", "Spielplatz im Meyers Park"
+        if previous and 3 <= len(between) <= 4 and between[0].lower_ == "für" and between[
+                -1].lower_ in {"im", "in", "beim", "am"} and all(
+                t.is_alpha for t in between) and doc[previous[0]:previous[1]].text.lower(
+                ).endswith(("gruppe", "gruppen", "kurs", "treff", "kreis")):
+            continue  # "die Selbsthilfegruppe für Bipolare im Queer-Treff": where it meets
         if previous and not between and mention[2].startswith("other:"):
             continue  # "Volkshochschule Kurs": one name
         result.append(mention)
@@ -624,6 +651,10 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         # the place lacks keeps the person out; without it the place was used before
         if PLACE_LACKS.search(own):
             return "barrier", (clause[0], stay_away[1])
+        reason = next((c for c in sentence_clauses if clause[1] <= c[0] and c[1] <= stay_away[0]
+                       and PLACE_REASON.search(span_lower(doc, c))), None)
+        if reason is not None:
+            return "barrier", reason  # "…, aber da guckn die leute komisch, geh ich nich mehr"
         return "used_before", None
     rest = (end, sentence[1]) if not any(end <= s < sentence[1] for s in starts) else None
     if rest and CANNOT_BECAUSE.search(span_lower(doc, rest)):
@@ -643,12 +674,23 @@ def place_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
         lead = _previous_sentence(doc, sentence)
     if REFUSAL.search(own) or AVOID.search(own):
         return None
+    if not has_verb(doc, clause) and REFUSAL.search(span_lower(doc, (clause[1], sentence[1]))):
+        return None  # "Kirche, Vereine, Treffs ist nichts für mich": the list is refused
     if MISSED.search(own) and not (re.search(r"\bwieder\b", span_lower(doc, sentence))
                                    and WISH.search(MISSED.sub(" ", span_lower(doc, sentence)))):
         return "used_before", None  # "das Niendorfer Gehege vermisse ich sehr"
     if WISH.search(own) or PLACE_WISH.search(own) or (
             WISH.search(lead) and not PRESENT_USE.search(own)):
+        blocked = next((c for c in sentence_clauses if c[0] >= clause[1]
+                        and not any(c[0] <= s_ < c[1] for s_ in starts)
+                        and BUT_THE_PLACE.search(span_lower(doc, c)) and c[1] - c[0] >= 4
+                        and not PERSONS_REASON.search(span_lower(doc, c))), None)
+        if blocked is not None and not REFUSAL.search(own):
+            return "barrier", blocked  # "…, aber in der Umkleide gucken die mich an"
         return "wishes", None
+    if start > 0 and doc[start - 1].lower_ in {"einen", "einem", "eine", "einer"} and re.search(
+            r"\bgerne?\b", own) and not PRESENT_USE.search(own) and not PAST.search(own):
+        return "wishes", None  # "für einen Verein mache ich das gern": no place in use yet
     taken_up = _after(doc, sentence_clauses, clause, starts, ANAPHOR)
     wished_later = taken_up is not None and not any(end <= s < taken_up[0] for s in starts) and (
         _taken_up_as_wish(span_lower(doc, taken_up)))
@@ -732,6 +774,8 @@ def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[Plac
                 or t.lower_ in ("leute", "menschen", "freunde")
                 for t in doc[max(sentence[0], start - 5):start]):
             continue  # "Herr Yilmaz vom Kiosk": where someone comes from
+        if before_words[-1:] in (["eigenen"], ["eigene"], ["eigenes"]):
+            continue  # "dreißig Jahre im eigenen Imbiss": the person's own business or home
         if set(before_words) & HOME_NEAR and HOME.search(span_lower(doc, sentence)):
             continue  # "Wohnung mit Blick auf die Alster", "nahe dem Friedhof": where one lives
         if end < sentence[1] and doc[end].lower_ in COMES and not any(
@@ -756,6 +800,10 @@ def extract_places(doc: Doc, locations: list[tuple[int, Location]]) -> list[Plac
         quarter = next((loc.quarter for index, loc in locations
                         if sentence[0] <= index < sentence[1] and loc.quarter), None)
         text_span = clause if barrier_span in (None, clause) else (clause[0], barrier_span[1])
+        if status == "used_before" and (kind, "wishes") in seen:
+            continue  # used before and wished again: a wish (the gold set's convention)
+        if status == "wishes" and (kind, "used_before") in seen:
+            found = [f for f in found if not (f.kind == kind and f.status == "used_before")]
         found.append(PlaceMention(
             kind=kind, label=label, status=status, words=words,
             text=span_text(doc, text_span), quarter=quarter,

@@ -76,13 +76,19 @@ WISH = re.compile(
     r"wär (\w+ )?(gut|schön|toll|super)|"
     r"(fände|fänd|fänden) (\w+ ){0,3}(gut|schön|sinnvoll|toll|super|hilfreich|klasse|prima)|"
     # "Eine Robotik-AG würde ihn glücklich machen", "das würde mich freuen"
-    r"(würde|würd|würden) (mich|ihn|sie|uns) (\w+ ){0,2}(glücklich|froh|freuen)|"
+    r"(würde|würd|würden) (mich|ihn|sie|uns) (\w+ ){0,2}(glücklich|froh|freuen|reizen|"
+    r"interessieren)|"
     + "|".join(map(re.escape, cue_data()["wish_verbs"])) + r")\b")
 # a wish that is no wish: "will ich nicht", "möchte keinen"
 REFUSAL = re.compile(
-    r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir|ick))? (das |den |die |es )?"
-    r"((grad|gerade|jetzt|im moment|momentan|eigentlich|auch) )?(nicht|nich|net|kein\w*|keen\w*|"
-    r"nie)\b")
+    r"\b(will|möchte|möcht|mag|brauche|brauch)( (ich|wir|ick|er|sie))? (das |den |die |es )?"
+    r"((grad|gerade|jetzt|im moment|momentan|eigentlich|auch|noch) )?(nicht|nich|net|kein\w*|"
+    r"keen\w*|nie|auf keinen fall|auf gar keinen fall)\b|"
+    # "Pflegedienst nein, meine Frau macht": a bare no after the thing named
+    r"§ (nein|nee|nö)\b|"
+    # "Kirche, Vereine, Treffs ist nichts für mich" (in the present: "war nichts für mich"
+    # is something tried before)
+    r"\b(ist|sind|is) (alles |das )?nichts für (mich|uns|ihn|sie)\b")
 NEGATION = re.compile(r"\b(nicht|nich|net|nie|niemals|kein|keine|keinen|keinem|keiner|keines|"
                       r"keen|keene|keenen|"
                       r"nichts|nirgends|nirgendwo|ohne)\b")

@@ -51,11 +51,12 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"häusliche[rn]? pflege|pflegekr(a|ä)ft\w*|pflegefachkraft|pfleger(in|innen)?|"
      r"altenpfleger\w*|tagespflege|kurzzeitpflege|verhinderungspflege|nachtpflege|fußpflege|"
      r"pflegehilfe|pflegegeld|pflegegrad\w*|pflegestufe\w*|entlastungsbetrag|pflegestützpunkt|"
+     r"fußpfleger(in|innen)?|pflegeheim\w*|pflegeeinrichtung\w*|"
      r"(die|der|eine|ne) pflege"),
     ("household_help", "Hilfe im Haushalt",
      r"haushaltshilfe\w*|haushaltshelfer\w*|putzhilfe|putzfrau|reinigungskraft|"
      r"hauswirtschaftliche\w* (hilfe|versorgung)|hilfe im haushalt|essen auf rädern|"
-     r"nachbarschaftshilfe"),
+     r"nachbarschaftshilfe|entrümpel\w*"),
     ("legal_guardian", "Rechtliche Betreuung",
      r"(gesetzliche|rechtliche|gesetzlichen|rechtlichen|gesetzlicher|rechtlicher) betreu\w*|"
      r"berufsbetreuer\w*|vormund\w*"),
@@ -67,7 +68,7 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"fachleistungsstunde\w*|erziehungsbeistand\w*|"
      r"betreute\w* (wg|wohngemeinschaft|wohnung)|"
      r"wg mit betreuung|\w*-wg|wohnheim|familienhilfe|spfh|erziehungsbeistand|jugendhilfe|"
-     r"lebenshilfe"),
+     r"lebenshilfe|bewährungshelfer\w*|bewährungshilfe|führungsaufsicht"),
     ("assistance", "Assistenz",
      r"persönliche\w* assistenz|\w*assistenz|\w*assistent(in|innen|en)?|schulbegleit\w*|"
      r"integrationshelfer\w*|i-helfer\w*|alltagsbegleit\w*|alltagshelfer\w*|jobcoach\w*|"
@@ -81,7 +82,7 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
      r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
     ("medical", "Ärztliche Behandlung",
-     r"\w*psychiater(in)?|hno|dialyse(zentrum|zentren|praxis|station)|\w+praxis|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
+     r"\w*psychiater(in)?|\w+mediziner(in|innen)?|\w*dokter|hno|dialyse(zentrum|zentren|praxis|station)|\w+praxis|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
      r"in (\w+ )?behandlung|"
      + "|".join(cue_data()["medical_specialists"])),
     ("counselling", "Beratung",
@@ -194,6 +195,11 @@ def _mentions(doc: Doc, question_id: str) -> list[tuple[int, int, str, str]]:
                     continue  # "… wäre eine große Hilfe": what something would be
             if kind == "medical" and _bare_doctor(doc, span.start, span.end):
                 continue
+            if re.match(r"pflege(heim|einrichtung)", span.text.lower()) and not re.search(
+                    r"\b(lebe|wohne|bin) (ich|wir)?\b|"
+                    r"\b(ich|wir) (\w+ ){0,4}(lebe|wohne|bin|sind)\b",
+                    doc[max(0, span.start - 8):span.start].text.lower()):
+                continue  # "Meine Frau lebt im Pflegeheim": help only when the person lives there
             found.append((span.start, span.end, kind, label))
             taken.update(range(span.start, span.end))
     found = [m for m in found if not _purpose_of_other_help(doc, m[0], found)
@@ -232,12 +238,23 @@ def _same_help_again(doc: Doc, mention: tuple, found: list[tuple]) -> bool:
     if doc[start].lower_ == "in" and kind == "medical" and any(
             o[2] in ("medical", "therapy") and 0 <= start - o[1] <= 2 for o in found):
         return True  # "bei einer Psychiaterin in Behandlung": the same help
+    word = doc[start:mention[1]].text.lower()
+    if start > 0 and doc[start - 1].lower_ in {"der", "die", "den", "dem"} and re.search(
+            r"(in|innen|e|en|er)$", word) and not word.endswith(("ie", "ung", "ik")) and any(
+            o[2] == kind and o[1] <= start and doc[o[1] - 1].lower_.endswith(("ie", "ung", "ik"))
+            and word[:6] in doc[o[1] - 1].lower_ for o in found):
+        return True  # "Logopädie …, aber die Logopädin spricht nur Deutsch": who gives it
     for other in found:
         between = doc[other[1]:start]
         if other[2] == kind and other[0] < start and 0 < len(between) <= 5 and any(
                 t.lower_ in {"bei", "beim"} for t in between[-3:]) and not any(
-                t.text in ".;!?" for t in between):
+                t.text in ".;!?" or t.lower_ in {"und", "oder", "sowie"} and t.i + 1 < len(doc)
+                and doc[t.i + 1].lower_ != "zwar" for t in between):
             return True
+        if other[2] in ("medical", "therapy") and kind in ("medical", "therapy") and (
+                0 < len(between) <= 3 and between[0].lower_ in {"in", "im"}) and not any(
+                t.text in ".;!?," for t in between):
+            return True  # "Intensivtherapie in einer Klinik", "Neurologin in der X-Ambulanz"
     return False
 
 
@@ -255,6 +272,9 @@ def _purpose_of_other_help(doc: Doc, start: int, found: list[tuple]) -> bool:
             t.text in CLAUSE_MARKS for t in doc[end:start]) for _, end, _, _ in found):
         return True
     before = [t.lower_ for t in doc[max(0, start - 5):start]]
+    if re.search(r"\b(bezahlt|gezahlt|finanziert|abgerechnet) (über|durch|von|vom|aus)( das| die| "
+                 r"der| dem| den| mein\w*)?$", " ".join(before)) and found and found[0][0] < start:
+        return True  # "Assistenz, bezahlt über das Persönliche Budget": the payer of that help
     if re.search(r"\b(hilft|helfe|helfen|hilf|unterstützt|unterstütze)( \w+){0,2} (mit|bei|beim)"
                  r"( dem| der| den)?$", " ".join(before)):
         return True
@@ -377,6 +397,11 @@ def professional_status(doc: Doc, start: int, end: int, clause: Span,
         return None  # "Jemand kommt zweimal die Woche": the help is named elsewhere
     if start > clause[0] and doc[start - 1].like_num:
         return "received"  # "8 Assistentinnen"
+    if start > clause[0] and doc[start - 1].lower_ in {"der", "die", "das"} and re.match(
+            r"\s*(hier|da|dort)?\s*(ist|sind|is)\s+(\w+ )?(freundlich|nett|lieb|toll|super|gut|"
+            r"klasse|okay|ok|korrekt|zuverlässig|in ordnung|ein schatz|bemüht|überlastet|"
+            r"gestresst|in eile)\b", after) and not WISH.search(around):
+        return "received"  # "Die Pflegerinnen hier sind freundlich": the person knows them
     if re.match(r"\s*(sagt|meint|hat gesagt|hat mir gesagt)\b", after):
         return "received"  # "Arzt sagt Trauma": the person has that doctor
     status = _status_from(before, after, near)

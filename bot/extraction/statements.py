@@ -66,7 +66,11 @@ LIMITATION_CUES = re.compile(
     # "kann ich vergessen", "hör ich null", "das Schwierigste", "nur 100 Meter"
     r"kann (ich |er |sie |man )?vergessen|(ich|er|sie|man) (\w+ )?null|schwierigste\w*|"
     r"schwerste\w*|am schwersten|am schwierigsten|nur (noch )?(\d+|ein paar|wenige|kurze) "
-    r"(meter|minuten|schritte|stufen|stunden?))\b")
+    r"(meter|minuten|schritte|stufen|stunden?)|"
+    # "lesen dauert ewig", "Telefonieren vermeide ich", "Laufen nur kurz", "muss zuschauen",
+    # "Post, Rechnungen – eine Katastrophe"
+    r"dauert (\w+ ){0,3}(ewig|ewigkeiten|sehr lange|so lange)|vermeide\w*|nur (noch )?kurz|"
+    r"(zuschauen|zugucken|zusehen)|katastrophe|albtraum|alptraum)\b")
 # "darf ich nicht schwer belasten": what the person must not do (before "nicht schwer" is
 # read as "not hard")
 MUST_NOT = re.compile(r"\b(darf|dürfen|soll|sollte) (ich |er |sie |man )?(\w+ ){0,3}(nicht|nich|"
@@ -121,8 +125,10 @@ PRONOUN_NOT_NEEDED = re.compile(
 HELP_CONDITION = re.compile(
     r"\b(wenn|sobald|solange) (man|jemand|wer|einer|eine) (\w+ ){0,3}(erinnert|hilft|begleitet|"
     r"dabei ist|mitkommt|mitgeht|daneben steht|anleitet)\b|"
-    r"\b(wenn|sobald|solange) man (ihm|ihr|mir|ihn|sie|mich)\b|\bnur mit (hilfe|begleitung|"
-    r"unterstützung|jemandem)\b")
+    r"\b(wenn|sobald|solange) man (ihm|ihr|mir|ihn|sie|mich)\b|"
+    # "Essen kann ich, wenn mir jemand das Besteck in die Hand gibt"
+    r"\b(wenn|sobald|solange) (mir|ihm|ihr|uns) (jemand|einer|eine|wer|man)\b|"
+    r"\bnur mit (hilfe|begleitung|unterstützung|jemandem)\b")
 
 
 def polarity(lowered: str) -> str | None:
@@ -223,6 +229,30 @@ def _done_with_aid(doc: Doc, unit: Span, sentence: Span, aids: list[AidMention])
         w in before.split() for w in aid_words)
 
 
+DASHES = {"–", "—", "-"}
+# a word that says by itself whether the person can do it ("kann", "nicht", "schaffe")
+OWN_VERDICT = re.compile(r"\b(kann|kan|könnte|schaffe|schaff|klappt|mache|mach|gut|gern|gerne|"
+                         r"nicht|nich|kein\w*|nie|kaum|schwer|schwierig)\b")
+
+
+def _verdict_after_dash(doc: Doc, sentence: Span, keep: list[Span],
+                        kinds: list[str | None]) -> None:
+    """"Post öffnen, Rechnungen, Termine – eine Katastrophe", "Einkaufen, Bus fahren, zum Arzt
+    gehen – geht nicht alleine": a list before a dash takes the verdict after it (a word
+    like "gehen" in the list names the activity; it does not say that it works)."""
+    dashes = [i for i in range(sentence[0], sentence[1]) if doc[i].text in DASHES
+              and (doc[i].text != "-" or doc[i].whitespace_)]
+    for dash in dashes:
+        after = next((n for n, unit in enumerate(keep) if unit[0] > dash), None)
+        if after is None or kinds[after] is None or len(
+                re.findall(r"\w+", span_lower(doc, keep[after]))) > 6:
+            continue
+        for n, unit in enumerate(keep[:after]):
+            if unit[1] <= dash and not OWN_VERDICT.search(span_lower(doc, unit)) and not any(
+                    doc[i].text in {":", ".", "!", "?"} for i in range(unit[1], dash)):
+                kinds[n] = kinds[after]
+
+
 def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
     result: list[Statement] = []
     wished_aids = {a.words.lower() for a in aids if a.status != "used"}
@@ -285,6 +315,7 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
             keep.append(unit)
             kinds.append("ability" if _done_with_aid(doc, unit, sentence, aids)
                          else polarity(lowered))
+        _verdict_after_dash(doc, sentence, keep, kinds)
         for n, unit in enumerate(keep):
             kind = kinds[n]
             if kind is None:
