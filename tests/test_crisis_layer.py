@@ -104,7 +104,7 @@ def test_development_figures_do_not_fall_back():
     """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
     recall, decided, asked = _figures("dev")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 1 and asked <= 10
+    assert decided <= 0 and asked <= 9
 
 
 def test_held_out_figures_do_not_fall_back():
@@ -113,39 +113,41 @@ def test_held_out_figures_do_not_fall_back():
     (docs/figures.md, "Crisis layer"); the guard follows, nothing was tuned on it. Fourth
     session (writers aa-ae, n-grams of one message dropped, asked from 0.4): recall the
     same, 7 everyday messages caught instead of 6, 2 of them decided. Fifth session (writers
-    af, ag): 5 caught, 2 decided."""
+    af, ag, the averaged classifier): 3 caught, 1 decided."""
     recall, decided, asked = _figures("heldout")
     assert recall[ACUTE] >= 0.96 and recall[CONCERN] >= 0.99
-    assert decided <= 2 and asked <= 3
+    assert decided <= 1 and asked <= 2
 
 
 def test_second_held_out_set_figures_do_not_fall_back():
     """tests/data/crisis/heldout_b.yml: other writers, written 2026-12-01 before it was read;
     only its figures are read (docs/figures.md, "Crisis layer"). Fifth session (writers af,
-    ag): 18 of 306 everyday messages caught as before, 3 decided instead of 2; the guard
-    follows, nothing was tuned on it."""
+    ag, the averaged classifier): 16 of 306 everyday messages caught instead of 18, 3 decided
+    instead of 2; the guard follows, nothing was tuned on it."""
     recall, decided, asked = _figures("heldout_b")
     assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.99
-    assert decided <= 3 and asked <= 15
+    assert decided <= 3 and asked <= 13
 
 
 def test_third_held_out_set_figures_do_not_fall_back():
     """tests/data/crisis/heldout_c.yml: 14 other personas, written 2026-12-01 blind to the
     layer and read only as figures (first on the layer as it was, then once after this
-    session's changes: docs/figures.md, "Crisis layer"). Fifth session (writers af, ag): the
-    same crisis messages caught, 30 everyday messages caught (4 decided) instead of 29 (5)."""
+    session's changes: docs/figures.md, "Crisis layer"). Fifth session (writers af, ag, the
+    averaged classifier): every crisis message caught, 24 everyday messages caught (4 decided)
+    instead of 29 (5)."""
     recall, decided, asked = _figures("heldout_c")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 4 and asked <= 26
+    assert decided <= 4 and asked <= 20
 
 
 def test_fourth_held_out_set_figures_do_not_fall_back():
     """tests/data/crisis/heldout_d.yml: 15 new personas, written 2026-12-02 blind to the
     layer; first read on the layer as it was (acute 1.0, concern 0.988, 24 everyday messages
-    caught, 5 decided), then after writers af and ag (22, 4 decided)."""
+    caught, 5 decided); after writers af, ag and the averaged classifier one acute message
+    of 190 missed, 18 everyday messages caught, 4 decided."""
     recall, decided, asked = _figures("heldout_d")
     assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.98
-    assert decided <= 4 and asked <= 18
+    assert decided <= 4 and asked <= 14
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():
