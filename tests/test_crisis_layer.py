@@ -100,54 +100,41 @@ def _figures(part: str) -> tuple[dict[str, float], int, int]:
     return {k: sum(v) / len(v) for k, v in recall.items()}, decided, asked
 
 
-def test_development_figures_do_not_fall_back():
-    """Regression guard at the figures reached (bench/crisis_eval.py prints them all)."""
-    recall, decided, asked = _figures("dev")
-    assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 0 and asked <= 9
+# Regression guards at the figures reached (bench/crisis_eval.py prints them all): part,
+# least recall acute and concern, most false alarms decided and asked. The held-out parts are
+# read as figures only; where a guard moved, it followed a figure, nothing was tuned on it
+# (docs/figures.md, "Crisis layer").
+FIGURE_GUARDS = [
+    ("dev", 0.99, 0.99, 0, 9),
+    # 2026-12-01 (third session), after writers y and z: one acute message fewer (116 of 120)
+    # and two everyday messages asked instead of decided. Fourth session (writers aa-ae,
+    # n-grams of one message dropped, asked from 0.4): recall the same, 7 everyday messages
+    # caught instead of 6, 2 of them decided. Fifth session (writers af, ag, the averaged
+    # classifier): 3 caught, 1 decided.
+    ("heldout", 0.96, 0.99, 1, 2),
+    # heldout_b.yml: other writers, written 2026-12-01 before it was read. Fifth session
+    # (writers af, ag, the averaged classifier): 16 of 306 everyday messages caught instead
+    # of 18, 3 decided instead of 2.
+    ("heldout_b", 0.98, 0.99, 3, 13),
+    # heldout_c.yml: 14 other personas, written 2026-12-01 blind to the layer (first read on
+    # the layer as it was, then after each session's changes). Fifth session (writers af, ag,
+    # the averaged classifier): every crisis message caught, 24 everyday messages caught (4
+    # decided) instead of 29 (5).
+    ("heldout_c", 0.99, 0.99, 4, 20),
+    # heldout_d.yml: 15 new personas, written 2026-12-02 blind to the layer; first read on
+    # the layer as it was (acute 1.0, concern 0.988, 24 everyday messages caught, 5 decided);
+    # after writers af, ag and the averaged classifier one acute message of 190 missed, 18
+    # everyday messages caught, 4 decided.
+    ("heldout_d", 0.99, 0.98, 4, 14),
+]
 
 
-def test_held_out_figures_do_not_fall_back():
-    """Read as figures only. 2026-12-01 (third session), after writers y and z: one acute
-    message fewer (116 of 120) and two everyday messages asked instead of decided
-    (docs/figures.md, "Crisis layer"); the guard follows, nothing was tuned on it. Fourth
-    session (writers aa-ae, n-grams of one message dropped, asked from 0.4): recall the
-    same, 7 everyday messages caught instead of 6, 2 of them decided. Fifth session (writers
-    af, ag, the averaged classifier): 3 caught, 1 decided."""
-    recall, decided, asked = _figures("heldout")
-    assert recall[ACUTE] >= 0.96 and recall[CONCERN] >= 0.99
-    assert decided <= 1 and asked <= 2
-
-
-def test_second_held_out_set_figures_do_not_fall_back():
-    """tests/data/crisis/heldout_b.yml: other writers, written 2026-12-01 before it was read;
-    only its figures are read (docs/figures.md, "Crisis layer"). Fifth session (writers af,
-    ag, the averaged classifier): 16 of 306 everyday messages caught instead of 18, 3 decided
-    instead of 2; the guard follows, nothing was tuned on it."""
-    recall, decided, asked = _figures("heldout_b")
-    assert recall[ACUTE] >= 0.98 and recall[CONCERN] >= 0.99
-    assert decided <= 3 and asked <= 13
-
-
-def test_third_held_out_set_figures_do_not_fall_back():
-    """tests/data/crisis/heldout_c.yml: 14 other personas, written 2026-12-01 blind to the
-    layer and read only as figures (first on the layer as it was, then once after this
-    session's changes: docs/figures.md, "Crisis layer"). Fifth session (writers af, ag, the
-    averaged classifier): every crisis message caught, 24 everyday messages caught (4 decided)
-    instead of 29 (5)."""
-    recall, decided, asked = _figures("heldout_c")
-    assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.99
-    assert decided <= 4 and asked <= 20
-
-
-def test_fourth_held_out_set_figures_do_not_fall_back():
-    """tests/data/crisis/heldout_d.yml: 15 new personas, written 2026-12-02 blind to the
-    layer; first read on the layer as it was (acute 1.0, concern 0.988, 24 everyday messages
-    caught, 5 decided); after writers af, ag and the averaged classifier one acute message
-    of 190 missed, 18 everyday messages caught, 4 decided."""
-    recall, decided, asked = _figures("heldout_d")
-    assert recall[ACUTE] >= 0.99 and recall[CONCERN] >= 0.98
-    assert decided <= 4 and asked <= 14
+@pytest.mark.parametrize(("part", "acute", "concern", "most_decided", "most_asked"),
+                         FIGURE_GUARDS)
+def test_figures_do_not_fall_back(part, acute, concern, most_decided, most_asked):
+    recall, decided, asked = _figures(part)
+    assert recall[ACUTE] >= acute and recall[CONCERN] >= concern
+    assert decided <= most_decided and asked <= most_asked
 
 
 def test_guard_makes_a_crisis_and_takes_back_an_unconfirmed_guess():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.extraction.clauses import (
     CLAUSE_PUNCT,
@@ -142,15 +142,13 @@ def aid_status(doc: Doc, start: int, end: int, clause: Span, sentence: Span,
     around = f"{before} § {after}"
     without = "ohne" in near or "ohne" in before.split()[-3:]
     if start >= 3 and doc[start - 2].lower_ == "für" and doc[start - 1].lower_ in (
-            {"den", "die", "das", "dem"} | POSSESSIVES) and doc[start - 3].is_title and (
-            doc[start - 3].ent_type_ != "aid") and not PAPERS.match(doc[start - 3].lower_):
+            {"den", "die", "das", "dem"} | POSSESSIVES) and _other_thing(doc[start - 3]):
         return "used"  # "ein neuer Akku für den E-Rolli ist bestellt": the part is wished
     if without and AID_PAST.search(before) and not NEGATION.search(after):
         return "used"  # "Früher ging es ohne Rollator": now it does not
     if start >= 3 and doc[start - 1].lower_ in {"dem", "der", "meinem", "meiner", "seinem",
                                                  "seiner", "ihrem", "ihrer"} and (
-            doc[start - 2].lower_ == "mit") and doc[start - 3].is_title and (
-            doc[start - 3].ent_type_ != "aid") and not PAPERS.match(doc[start - 3].lower_):
+            doc[start - 2].lower_ == "mit") and _other_thing(doc[start - 3]):
         return "used"  # "Ein Mobilitätstraining mit dem Langstock habe ich beantragt"
     if ASKED_FOR.search(" ".join(after.split()[:6])) or re.match(
             r"(für \w+ \w+ )?(ist|sind|wird|wurde|haben wir|hab ich|habe ich) (\w+ )?"
@@ -208,6 +206,13 @@ def _aid_mentions(doc: Doc) -> list[tuple]:
             if STICKS.fullmatch(token.lower_) and near & WITH:
                 found.append((doc[token.i:token.i + 1], "walking_stick"))
     return sorted(found, key=lambda item: item[0].start)
+
+
+def _other_thing(token: Token) -> bool:
+    """A noun before "für den …"/"mit dem …" that is neither an aid nor the paper for one
+    ("Akku", "Mobilitätstraining"; not "Antrag"): what is wished or had is that thing, and
+    the aid after it is in use."""
+    return token.is_title and token.ent_type_ != "aid" and not PAPERS.match(token.lower_)
 
 
 def _not_the_persons_aid(doc: Doc, start: int, aid: str, clause: Span, sentence: Span,

@@ -82,7 +82,9 @@ HELP_KINDS: tuple[tuple[str, str, str], ...] = (
      r"logopäd(e|in)|psycholog(e|in)|tagesklinik|institutsambulanz|pia|dbt(-gruppe)?|"
      r"reha\w*|klinik|substitution|entgiftung|suchthilfe|nachsorge"),
     ("medical", "Ärztliche Behandlung",
-     r"\w*psychiater(in)?|\w+mediziner(in|innen)?|\w*dokter|hno|dialyse(zentrum|zentren|praxis|station)|\w+praxis|\w*arzt|\w*ärztin|ärzte|doktor|dokter|orthopäd\w*|\w*ambulanz|"
+     r"\w*psychiater(in)?|\w+mediziner(in|innen)?|\w*dokter|hno|"
+     r"dialyse(zentrum|zentren|praxis|station)|\w+praxis|\w*arzt|\w*ärztin|ärzte|doktor|"
+     r"orthopäd\w*|\w*ambulanz|"
      r"in (\w+ )?behandlung|"
      + "|".join(cue_data()["medical_specialists"])),
     ("counselling", "Beratung",

@@ -275,9 +275,9 @@ def personal_statements(doc: Doc, aids: list[AidMention]) -> list[Statement]:
             # a clause of its own, not a relative clause
             article = first in {"der", "die", "das", "den", "dem"} and unit[1] - unit[0] > 2 and (
                 doc[unit[0] + 1].is_title)
-            if keep and (first in SUBORDINATORS - {"weil", "obwohl"} or first in RELATIVES
-                         - {"er", "sie"} | {"was", "wo"} and not article
-                         or _back_reference(doc, unit) and not article):
+            if keep and (first in SUBORDINATORS - {"weil", "obwohl"} or not article and (
+                    first in RELATIVES - {"er", "sie"} | {"was", "wo"}
+                    or _back_reference(doc, unit))):
                 # "…, wenn der Haltegriff da ist", "…, das schaffe ich": part of the one before
                 kind = polarity(lowered) if _back_reference(doc, unit) else None
                 keep[-1] = (keep[-1][0], unit[1])
