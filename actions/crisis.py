@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import dispatch, easy, events, store, text_of
 from bot.crisis import assess
-from bot.crisis.followup import reply
+from bot.crisis.followup import NO, reply
 from bot.dialogue import Turn
 from bot.dialogue import crisis as crisis_dialogue
 from bot.dialogue.slots import Slot, Stage
@@ -65,6 +65,14 @@ def _previous_message(tracker: Tracker) -> str | None:
     return texts[-2] if len(texts) >= 2 else None
 
 
+def says_crisis(rest: str) -> bool:
+    """Whether the words after a "nein" to the crisis question are a crisis of their own:
+    a pattern of the lexicon, or the classifier sure. The unsure band does not outweigh
+    the person's no to a direct question ("nein, ich bin nur müde")."""
+    found = assess(rest)
+    return found is not None and (found.certain or "classifier" not in found.categories)
+
+
 def followup_turn(tracker: Tracker) -> FollowUp | None:
     """The reply to the crisis question (or an insistence), or None."""
     waiting = tracker.get_slot("crisis_followup")
@@ -78,9 +86,10 @@ def followup_turn(tracker: Tracker) -> FollowUp | None:
         # welcome, a "ja" is a consent again); an answer held for it stays unsaid
         return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent == "crisis":
+    answer = reply(text_of(tracker), intent, question_asked=waiting == "concern",
+                   is_crisis=says_crisis)
+    if intent == "crisis" and answer != NO:
         return None          # a new crisis message: action_crisis escalates
-    answer = reply(text_of(tracker), intent, question_asked=waiting == "concern")
     if answer is None:
         return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
     turn = crisis_dialogue.follow_up(
@@ -120,6 +129,14 @@ class ActionCrisis(Action):
         return "action_crisis"
 
     async def run(self, dispatcher, tracker, domain) -> list:
+        followup = followup_turn(tracker)
+        if followup is not None and followup.turn.replies:
+            # "nein, so mein ich das nicht, ich bin nur müde": the whole message looked
+            # like a crisis, but it says no to the question and the rest is none. In a
+            # form its validation answers (and releases an answer held for the question)
+            if tracker.active_loop_name:
+                return []
+            return events(followup.turn, dispatcher)
         return events(crisis_turn(tracker, tracker.latest_message.get("crisis")), dispatcher)
 
 

@@ -184,6 +184,19 @@ def test_concern_then_no_goes_back_to_the_question_and_answers_are_kept(assistan
     assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
 
 
+def test_a_no_with_a_reason_is_a_no_and_a_held_answer_is_kept(assistant, chat):
+    """People rarely answer the caring question with a bare "nein"; the words after it
+    ("ich bin nur müde") must not count as the crisis repeated."""
+    text = unsure_messages()[0]
+    to_question(chat, "living")
+    asked = chat.send(text)
+    assert QUESTION in Chat.texts(asked)
+    no = chat.send("nein so mein ich das nicht, ich bin nur müde")
+    assert "Danke für Ihre Antwort" in Chat.texts(no) and ESCALATED not in Chat.texts(no)
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [text]
+    assert [m.level for m in assistant.store.crisis_markers(chat.sender)] == ["concern"]
+
+
 def test_a_repetition_escalates_and_the_staff_sees_markers(assistant, chat):
     to_question(chat, "self")
     first = chat.send("alles ist so sinnlos geworden")

@@ -61,6 +61,17 @@ def test_an_answer_with_a_question_is_stored_and_the_question_answered(assistant
     assert question_ids(reply) == ["professional"]          # "Gibt es noch mehr?"
 
 
+def test_a_question_what_to_do_about_the_answer_is_answered_too(assistant, chat):
+    """The question names no topic ("muss ich da was machen?"); the sentence before does.
+    Whatever the NLU makes of the message, the answer is kept and the question answered."""
+    to_question(chat, "living")
+    reply = chat.send("Ich möchte weiter in meiner Wohnung in Harburg bleiben. Meine Assistenz "
+                      "wurde gekürzt, muss ich da was machen?")
+    stored = active(assistant, chat, "living")
+    assert len(stored) == 1 and "Wohnung in Harburg bleiben" in stored[0]
+    assert faq_entry("widerspruch").text.standard[:50] in texts(reply), texts(reply)
+
+
 def test_an_answer_with_dont_know_keeps_the_stadtteil(assistant, chat):
     to_question(chat, "neighbourhood")
     said = "ich weiß nicht, was es in Barmbek-Nord gibt"

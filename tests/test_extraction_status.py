@@ -187,6 +187,18 @@ def test_a_wish_to_move_is_never_the_home():
     assert result.residence is None and result.move_to.quarter == "Ottensen"
 
 
+@pytest.mark.parametrize("text", ["Ich möchte allein wohnen, in Wilhelmsburg. Ab Sommer 2027.",
+                                  "Wir wollen zusammen leben in Bergedorf."])
+def test_wohnen_after_a_wish_is_a_wish_not_the_home(text):
+    result = found(text, "living")
+    assert result.residence is None and result.move_to is not None
+
+
+def test_a_wish_to_stay_and_a_plain_home_are_the_home():
+    assert found("Ich möchte weiter in Harburg wohnen.", "living").residence.quarter == "Harburg"
+    assert found("Wir wohnen gerne in Lurup.", "living").residence.quarter == "Lurup"
+
+
 def test_a_former_home_and_a_relatives_home_are_not_the_home():
     assert found("Früher habe ich in Altona gewohnt.", "neighbourhood").residence is None
     assert found("Meine Schwester wohnt in Harburg, ich sehe sie oft.", "people").residence is None

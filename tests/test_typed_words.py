@@ -97,6 +97,17 @@ def test_the_answer_beside_a_question_greeting_or_dont_know():
     assert words.answer_beside("wie hat St. Pauli am Samstag gespielt", "question") is None
 
 
+def test_a_question_what_to_do_asks_about_the_sentence_before():
+    said = "Ich möchte in Harburg bleiben. Meine Assistenz wurde gekürzt, muss ich da was machen?"
+    assert words.asked_topics(said) == ["widerspruch"]
+    assert words.asked_topics("Bescheid gekommen. Was kann ich dagegen tun?") == ["widerspruch"]
+    # a question without "what to do" does not borrow the sentence before
+    assert words.asked_topics("Die Kosten sind hoch. Wie finden Sie das?") == []
+    # nor does a question that names its own topic, or one with nothing to borrow
+    assert words.asked_topics("Bescheid gekommen. Was kostet die Beratung?") == ["eutb", "kosten"]
+    assert words.asked_topics("Ich koche gern. Was soll ich machen?") == []
+
+
 def test_nothing_urgent():
     for said in ("nein", "Nein.", "doch nicht", "nichts"):
         assert words.nothing_urgent(said)
@@ -113,3 +124,22 @@ def test_nothing_urgent():
 ])
 def test_read_back_quotes_what_a_rephrasing_could_twist(text, quoted):
     assert readback.needs_quote(text) is quoted
+
+
+def test_words_whose_ich_is_in_the_sentence_before_are_read_back_as_said():
+    """"Ich bekomme 3 Stunden Hilfe, hätte gern noch eine Assistenz": the wished help is
+    "hätte gern …", which no "Sie" sentence can hold; an aid is read back by its name."""
+    from bot.dialogue.summary import ReadBackItem
+    from bot.profile.items import Item
+
+    wished = Item("professional:1:1", "professional", 1, "professional",
+                  "hätte gern noch eine Assistenz für Freizeit",
+                  {"text": "hätte gern noch eine Assistenz für Freizeit", "kind": "wished"})
+    item = ReadBackItem(wished.key, 1, wished.text, wished)
+    assert item.quoted and item.line() == "„hätte gern noch eine Assistenz für Freizeit“"
+    aid = Item("aid:1:1", "aid", 1, "self", "hab nen Rollator",
+               {"label": "Rollator", "status": "used"})
+    read = ReadBackItem(aid.key, 1, aid.text, aid)
+    assert not read.quoted and "Rollator" in read.sentence()
+    assert not readback.starts_with_verb("Ich kann gut kochen")
+    assert not readback.starts_with_verb("Meine Schwester hilft mir bei Briefen")

@@ -1,11 +1,18 @@
 """What the person's next message says to the crisis layer's question ("Denken Sie manchmal
 daran, sich das Leben zu nehmen?") or after the help numbers: a yes or an insistence
 ("ich meine das ernst") escalates to acute; a no is thanked; anything else is a normal
-message."""
+message.
+
+People rarely answer with a bare "nein": "nein, so mein ich das nicht, ich bin nur müde".
+Such a message still says no, unless what follows the "nein" is itself a crisis message
+("nein, aber manchmal wünsche ich mir, nicht mehr aufzuwachen"); the caller's check of the
+rest decides.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from bot.crisis.normalize import fold
 
@@ -22,11 +29,20 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\W*(nein+|nee+|ne|no+|nicht wirklich|eher nicht|nie|niemals|auf keinen fall|"
     r"gar nicht|nein danke|ne danke|keineswegs)\W*(,? ?(danke|alles (gut|ok|okay))\W*)?$")
+# a no followed by more words, whose rest is then checked on its own: "nein" and its forms
+# anywhere, the others only before a comma or full stop ("ne ganze Menge …" is no "nee",
+# "gar nicht so selten" no "gar nicht")
+_NO_FIRST = re.compile(
+    r"^\W*((nein+|nee+|noe+|no+|no+pe)\b|(ne|nicht wirklich|eher nicht|auf keinen fall|"
+    r"keineswegs|gar nicht|nie|niemals)\s*[,.!;:\u2013-])\W*")
 
 
-def reply(text: str, intent: str | None, question_asked: bool) -> str | None:
+def reply(text: str, intent: str | None, question_asked: bool,
+          is_crisis: Callable[[str], bool] | None = None) -> str | None:
     """YES, NO or None. Without the question (after acute help), only an insistence counts:
-    a plain "ja" or "nein" then answers the guiding question asked again."""
+    a plain "ja" or "nein" then answers the guiding question asked again. `is_crisis`:
+    the crisis check for the words after a leading "nein" (without it, only a bare no
+    counts)."""
     folded = fold(text).strip()
     if _INSIST.search(folded):
         return YES
@@ -36,4 +52,11 @@ def reply(text: str, intent: str | None, question_asked: bool) -> str | None:
         return YES
     if intent == "deny" or _NO.match(folded):
         return NO
+    first = _NO_FIRST.match(folded)
+    if first and is_crisis is not None:
+        rest = folded[first.end():]
+        if _YES.match(rest):
+            return YES           # "nein … doch, manchmal schon": the safe side
+        if not is_crisis(rest):
+            return NO
     return None

@@ -59,8 +59,11 @@ class ReadBackItem:
     @property
     def quoted(self) -> bool:
         """Read back as the person's own words: an answer as a whole, or an item whose
-        rephrasing could change what it says (a negation, an unclear "mir")."""
-        return self.item is None or self.own_words or readback.needs_quote(self.text)
+        rephrasing could change what it says (a negation, an unclear "mir") or cannot say
+        it (a verb whose "ich" is in the sentence before)."""
+        return self.item is None or self.own_words or readback.needs_quote(self.text) or (
+            self.item.category not in readback.NAMED_ONLY
+            and readback.starts_with_verb(self.text))
 
     def sentence(self, easy: bool = False) -> str:
         """What the bot says back for this item, in the chosen register."""

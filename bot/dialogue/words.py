@@ -53,6 +53,7 @@ def _data() -> dict:
         "question_topics": {topic: frozenset(keys)
                             for topic, keys in raw["question_topics"].items()},
         "abbreviations": frozenset(raw["abbreviations"]),
+        "what_to_do_words": frozenset(raw["what_to_do_words"]),
     }
 
 
@@ -246,6 +247,18 @@ def answer_beside(text: str, kind: str, entities: tuple[str, ...] = ()) -> str |
 def asked_topics(text: str) -> list[str]:
     """FAQ topics that the questions inside `text` ask about (in the order of the data),
     for a message whose answer is stored as a whole."""
-    asked = " ".join(s.text for s in segments(text) if s.asks)
-    said = set(tokens(asked))
-    return [topic for topic, keys in _data()["question_topics"].items() if said & keys]
+    data = _data()
+    topics = data["question_topics"]
+    said: set[str] = set()
+    parts = segments(text)
+    for i, part in enumerate(parts):
+        if not part.asks:
+            continue
+        asked = set(tokens(part.text))
+        if i > 0 and asked & data["what_to_do_words"] and not any(
+                asked & keys for keys in topics.values()):
+            # "Assistenz gekürzt. Muss ich was machen?": the question asks about the
+            # sentence before it
+            asked |= set(tokens(parts[i - 1].text))
+        said |= asked
+    return [topic for topic, keys in topics.items() if said & keys]

@@ -103,12 +103,19 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
         return "home"  # "ich will hier in Bergedorf bleiben": a wish to stay
     if HOME_PHRASES.search(last_words) or HOME_PLACES.search(last_words):
         return "home"
-    for word in reversed(before):
+    if preposition in {"in", "im"} and {"weiter", "weiterhin"} & set(before) and (
+            MOVE_VERBS.search(after) and not MOVING.search(after)):
+        return "home"  # "ich möchte weiter in Harburg wohnen": a wish to stay
+    for index in range(len(before) - 1, -1, -1):
+        word = before[index]
         if word in PAST_CUES:
             return "past_home"
         if word in WISH_CUES - {"gern", "gerne"} or word in {"ziehe", "zieh", "ziehen", "umziehen"}:
             return "move_to" if preposition == "nach" or MOVE_VERBS.search(after) else "other"
         if word in OTHERS_LIVE:
+            if word in {"wohnen", "leben"} and (WISH_CUES - {"gern", "gerne"}) & set(
+                    before[:index]):
+                return "move_to"  # "ich möchte allein wohnen, in Wilhelmsburg"
             if re.search(r"\b(ich|wir)\b", " ".join(before)) or about_the_person:
                 return "home"
             return "other"

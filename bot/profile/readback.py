@@ -100,7 +100,7 @@ _LINKERS = frozenset({"der", "die", "das", "den", "dem", "denen", "dessen", "der
 @lru_cache(maxsize=4096)
 def needs_quote(text: str) -> bool:
     """Whether turning `text` to "Sie" could change what it says: a negation (a template
-    around it may turn it round), or a "mir"/"mich" that need not mean the speaker's own
+    around it may turn it round), a "mir"/"mich" that need not mean the speaker's own
     self ("Ich hätte gern einen Freund, der mit mir rausgeht")."""
     words = re.findall(r"[\wäöüß]+", (text or "").lower())
     if any(word in NEGATIONS for word in words):
@@ -119,6 +119,20 @@ def needs_quote(text: str) -> bool:
                 if any(other.lower_ in _LINKERS for other in doc[start:token.i]):
                     return True
     return False
+
+
+# the items read back by their name and status, not in the person's words
+NAMED_ONLY = frozenset({"aid", "place", "quarter"})
+
+
+@lru_cache(maxsize=4096)
+def starts_with_verb(text: str) -> bool:
+    """Words that begin with a verb whose "ich" stayed in the sentence before ("Ich bekomme
+    Hilfe, hätte gern noch eine Assistenz"): no template can say them in the "Sie" form."""
+    doc = load_pipeline()(text or "")
+    first = next((t for t in doc if t.is_alpha), None)
+    return first is not None and is_verb_like(first) and not any(
+        t.lower_ == "ich" for t in doc)
 
 
 def _said(text: str) -> str:
