@@ -172,7 +172,13 @@ def test_followup_replies():
     assert reply("manchmal schon", "inform", question_asked=True) == YES
     assert reply("nein, alles gut", "deny", question_asked=True) == NO
     assert reply("ich meine das ernst", "inform", question_asked=False) == YES
-    assert reply("ja", "affirm", question_asked=False) is None
+    # after acute help ("… Sind Sie in Gefahr? …") a typed "ja" brings the help once more;
+    # a "nein", a button or anything else answers the guiding question asked again
+    assert reply("ja", "affirm", question_asked=False) == YES
+    assert reply("Ja!", "affirm", question_asked=False) == YES
+    assert reply("/affirm", "affirm", question_asked=False) is None
+    assert reply("nein", "deny", question_asked=False) is None
+    assert reply("ja, meine Schwester", "inform", question_asked=False) is None
     assert reply("Meine Schwester hilft mir", "inform", question_asked=True) is None
 
 
@@ -258,12 +264,16 @@ def test_third_person_and_danger_bring_their_own_numbers(action_store):
     assert "110" in danger[0]["text"] and NUMBER in danger[1]["text"]
 
 
-def test_yes_to_the_question_inside_the_form_escalates_and_is_no_answer(action_store):
+@pytest.mark.parametrize("waiting", [CONCERN, ACUTE])
+def test_yes_inside_the_form_escalates_and_is_no_answer(action_store, waiting):
+    """A yes to the caring question (concern), or a typed "ja" right after acute help, whose
+    text asks "Sind Sie in Gefahr?": the help (again), never an answer to the guiding
+    question the form asks ("Gut. Was noch?" would be the reply to a person in danger)."""
     action_store.record_consent("p1", True)
-    slots = {"consent": True, "crisis_followup": CONCERN, "crisis_level": CONCERN,
+    slots = {"consent": True, "crisis_followup": waiting, "crisis_level": waiting,
              "requested_slot": "answer_living", "answer_living": "__more__",
              "ask_mode": "first"}
-    events = [{"event": "slot", "name": "crisis_followup", "value": CONCERN},
+    events = [{"event": "slot", "name": "crisis_followup", "value": waiting},
               {"event": "user", "text": "ja"},
               {"event": "slot", "name": "answer_living", "value": "__more__"}]
     messages, result = run(ValidateInterviewForm(), tracker(
@@ -271,7 +281,9 @@ def test_yes_to_the_question_inside_the_form_escalates_and_is_no_answer(action_s
     assert messages[0]["response"] == "utter_crisis_escalated"
     assert any(NUMBER in (m.get("text") or "") for m in messages)
     assert result["answer_living"] is None and result["crisis_level"] == ACUTE
+    assert result["crisis_followup"] is None
     assert [m.level for m in action_store.crisis_markers("p1")] == [ACUTE]
+    assert action_store.active_answers("p1") == []
 
 
 def test_a_crisis_answer_is_never_stored_even_if_the_nlu_missed_it(action_store):

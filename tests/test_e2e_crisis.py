@@ -197,6 +197,18 @@ def test_a_no_with_a_reason_is_a_no_and_a_held_answer_is_kept(assistant, chat):
     assert [m.level for m in assistant.store.crisis_markers(chat.sender)] == ["concern"]
 
 
+def test_a_yes_right_after_acute_help_brings_it_again_then_the_question_goes_on(assistant,
+                                                                                 chat):
+    to_question(chat, "living")
+    chat.send("mein freund schlägt mich. er ist jetzt in der küche. ich hab angst")
+    yes = chat.send("ja")                       # to "Sind Sie in Gefahr?" in the help text
+    assert ESCALATED in Chat.texts(yes) and "112" in Chat.texts(yes)
+    assert "Was noch" not in Chat.texts(yes)
+    noted = chat.send(ANSWER)
+    assert f"„{ANSWER}“" in Chat.texts(noted)
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
+
+
 def test_a_repetition_escalates_and_the_staff_sees_markers(assistant, chat):
     to_question(chat, "self")
     first = chat.send("alles ist so sinnlos geworden")

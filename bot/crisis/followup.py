@@ -29,6 +29,8 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\W*(nein+|nee+|ne|no+|nicht wirklich|eher nicht|nie|niemals|auf keinen fall|"
     r"gar nicht|nein danke|ne danke|keineswegs)\W*(,? ?(danke|alles (gut|ok|okay))\W*)?$")
+# a typed yes on its own (a button's "/affirm" is none: after acute help there is no button)
+_BARE_YES = re.compile(r"^\W*(ja+|jo|jep|jup|yes|ja doch|doch|ja ja)\W*$")
 # a no followed by more words, whose rest is then checked on its own: "nein" and its forms
 # anywhere, the others only before a comma or full stop ("ne ganze Menge …" is no "nee",
 # "gar nicht so selten" no "gar nicht")
@@ -39,15 +41,18 @@ _NO_FIRST = re.compile(
 
 def reply(text: str, intent: str | None, question_asked: bool,
           is_crisis: Callable[[str], bool] | None = None) -> str | None:
-    """YES, NO or None. Without the question (after acute help), only an insistence counts:
-    a plain "ja" or "nein" then answers the guiding question asked again. `is_crisis`:
+    """YES, NO or None. Without the question (after acute help), only an insistence or a
+    bare typed "ja" counts; a "nein" then answers the guiding question asked again. `is_crisis`:
     the crisis check for the words after a leading "nein" (without it, only a bare no
     counts)."""
     folded = fold(text).strip()
     if _INSIST.search(folded):
         return YES
     if not question_asked:
-        return None
+        # the help text asks "Sind Sie in Gefahr?": a typed "ja" right after it may be the
+        # answer to that, so the help comes once more (the safe side; the guiding question
+        # follows again)
+        return YES if _BARE_YES.match(folded) else None
     if intent == "affirm" or _YES.match(folded):
         return YES
     if intent == "deny" or _NO.match(folded):
