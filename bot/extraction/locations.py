@@ -30,6 +30,8 @@ OTHERS_LIVE = {"wohnt", "lebt", "wohnen", "leben", "wohnte", "lebte", "bewohnt",
 WISH_CUES = {"möchte", "möcht", "moechte", "möchten", "würde", "würd", "würden", "will", "wollen",
              "wünsche", "wünsch", "hätte", "hätt", "lieber", "liebsten", "plane", "planen",
              "traum", "träume", "hoffe", "suche", "suchen", "gerne", "gern"}
+# the wish cues but "gern": "wir wohnen gerne in Harburg" says where the person lives
+WISH_VERBS = WISH_CUES - {"gern", "gerne"}
 PAST_CUES = {"früher", "frueher", "damals", "wohnte", "lebte", "vorher", "ursprünglich"}
 MOVE_VERBS = re.compile(r"\b(ziehen|ziehn|umziehen|hinziehen|umzuziehen|hinzuziehen|ziehe|zieh|"
                         r"umzug|wohnen|leben|hin)\b")
@@ -106,15 +108,13 @@ def location_role(doc: Doc, start: int, end: int, clause: Span,
     if preposition in {"in", "im"} and {"weiter", "weiterhin"} & set(before) and (
             MOVE_VERBS.search(after) and not MOVING.search(after)):
         return "home"  # "ich möchte weiter in Harburg wohnen": a wish to stay
-    for index in range(len(before) - 1, -1, -1):
-        word = before[index]
+    for index, word in reversed(list(enumerate(before))):
         if word in PAST_CUES:
             return "past_home"
-        if word in WISH_CUES - {"gern", "gerne"} or word in {"ziehe", "zieh", "ziehen", "umziehen"}:
+        if word in WISH_VERBS or word in {"ziehe", "zieh", "ziehen", "umziehen"}:
             return "move_to" if preposition == "nach" or MOVE_VERBS.search(after) else "other"
         if word in OTHERS_LIVE:
-            if word in {"wohnen", "leben"} and (WISH_CUES - {"gern", "gerne"}) & set(
-                    before[:index]):
+            if word in {"wohnen", "leben"} and WISH_VERBS & set(before[:index]):
                 return "move_to"  # "ich möchte allein wohnen, in Wilhelmsburg"
             if re.search(r"\b(ich|wir)\b", " ".join(before)) or about_the_person:
                 return "home"
