@@ -326,7 +326,10 @@ def test_a_held_message_is_released_from_memory_without_consent(assistant, chat)
     from the Rasa process's memory, not from the database."""
     from bot.crisis import assess
 
-    unsure, word = marked("ich hab keine Kraft mehr für gar nichts")
+    # in the unsure band whatever the made-up word (0.58–0.73 over 300 of them, 2026-12-02;
+    # "ich hab keine Kraft mehr für gar nichts" crossed 0.9 with some)
+    unsure, word = marked(
+        "am liebsten würde ich mich unter der Decke verkriechen und nie wieder rauskommen")
     found = assess(unsure)
     assert found is not None and not found.certain, "choose another unsure message"
     chat.send("hallo")
