@@ -34,7 +34,7 @@ nlu-eval: setup
 
 # crisis layer: recall per category and level, false alarms on hard negatives, for the
 # component and end to end through the REST channel (development part, held-out part, and
-# held-out set B by other writers: tests/data/crisis/)
+# held-out sets B–F by other writers: tests/data/crisis/)
 crisis-eval: setup
 	.venv/bin/python bench/crisis_eval.py
 

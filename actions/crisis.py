@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import dispatch, easy, events, store, text_of
 from bot.crisis import assess
-from bot.crisis.followup import NO, reply
+from bot.crisis.followup import NO, about_unreached_help, reply
 from bot.dialogue import Turn
 from bot.dialogue import crisis as crisis_dialogue
 from bot.dialogue.slots import Slot, Stage
@@ -73,31 +73,60 @@ def says_crisis(rest: str) -> bool:
     return found is not None and (found.certain or "classifier" not in found.categories)
 
 
-def followup_turn(tracker: Tracker) -> FollowUp | None:
-    """The reply to the crisis question (or an insistence), or None."""
-    waiting = tracker.get_slot("crisis_followup")
-    if not waiting:
+# how many of the person's messages after the help may still be about it ("da war besetzt")
+HELP_TALK_WINDOW = 3
+
+
+def _unreached_help(tracker: Tracker) -> Turn | None:
+    """Help given a moment ago, and the message says it was not reached or cannot be used:
+    the numbers again with what to try, and no answer taken (None otherwise)."""
+    messages_after, level = _last_set(tracker, "crisis_level")
+    if not level or not 1 <= messages_after <= HELP_TALK_WINDOW:
         return None
-    messages_after, value = _last_set(tracker, "crisis_followup")
-    if messages_after == 0:
-        return None          # asked in this very turn: the answer is still to come
-    if messages_after != 1 or value is None:
-        # only the very next message answers the question (after "hallo" and the
-        # welcome, a "ja" is a consent again); an answer held for it stays unsaid
-        return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    answer = reply(text_of(tracker), intent, question_asked=waiting == "concern",
-                   is_crisis=says_crisis)
-    if intent == "crisis" and answer != NO:
-        return None          # a new crisis message: action_crisis escalates
-    if answer is None:
-        return FollowUp(Turn(slots={"crisis_followup": None, "crisis_held": None}))
-    turn = crisis_dialogue.follow_up(
-        store(), tracker.sender_id, answer, easy(tracker), bool(tracker.get_slot("consent")),
-        text_of(tracker), tracker.get_slot("crisis_pending"), _source(tracker))
-    slot = crisis_dialogue.held_answer(answer, tracker.get_slot("crisis_held"))
-    held_text = _previous_message(tracker) if slot else None
-    return FollowUp(turn, (slot, held_text) if slot and held_text else None)
+    if not about_unreached_help(text_of(tracker)):
+        return None
+    return crisis_dialogue.help_not_reached(
+        store(), tracker.sender_id, tracker.get_slot("crisis_level"), easy(tracker),
+        bool(tracker.get_slot("consent")), text_of(tracker),
+        tracker.get_slot("crisis_pending"), _source(tracker))
+
+
+def crisis_help_just_given(tracker: Tracker) -> bool:
+    """The crisis help was the reply to the person's message before this one."""
+    return _last_set(tracker, "crisis_level") == (1, tracker.get_slot("crisis_level")) \
+        and bool(tracker.get_slot("crisis_level"))
+
+
+def followup_turn(tracker: Tracker) -> FollowUp | None:
+    """The reply to the crisis question (or an insistence, or the help not reached), or
+    None."""
+    waiting = tracker.get_slot("crisis_followup")
+    cleared = None
+    if waiting:
+        messages_after, value = _last_set(tracker, "crisis_followup")
+        if messages_after == 0:
+            return None          # asked in this very turn: the answer is still to come
+        # only the very next message answers the question (after "hallo" and the welcome,
+        # a "ja" is a consent again); an answer held for it stays unsaid
+        cleared = Turn(slots={"crisis_followup": None, "crisis_held": None})
+        if messages_after == 1 and value is not None:
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            answer = reply(text_of(tracker), intent, question_asked=waiting == "concern",
+                           is_crisis=says_crisis)
+            if intent == "crisis" and answer != NO:
+                return None      # a new crisis message: action_crisis escalates
+            if answer is not None:
+                turn = crisis_dialogue.follow_up(
+                    store(), tracker.sender_id, answer, easy(tracker),
+                    bool(tracker.get_slot("consent")), text_of(tracker),
+                    tracker.get_slot("crisis_pending"), _source(tracker))
+                slot = crisis_dialogue.held_answer(answer, tracker.get_slot("crisis_held"))
+                held_text = _previous_message(tracker) if slot else None
+                return FollowUp(turn, (slot, held_text) if slot and held_text else None)
+    unreached = _unreached_help(tracker)
+    if unreached is not None:
+        return FollowUp(unreached)
+    return FollowUp(cleared) if cleared is not None else None
 
 
 def question_pending(tracker: Tracker) -> bool:

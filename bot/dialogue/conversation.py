@@ -87,12 +87,18 @@ def urgent_kinds(categories: list[str] | tuple[str, ...], easy: bool) -> str:
 
 
 def urgent_need(store: Store, sender_id: str, text: str, easy: bool, consent: bool | None,
-                today: date | None = None) -> Turn:
+                today: date | None = None, help_just_given: bool = False) -> Turn:
+    """The urgent need in the person's words, with the help for its kinds. A message that
+    names no kind gets the help for the most frequent ones (urgent.DEFAULT_CATEGORIES) —
+    unless the crisis help was given a moment ago (`help_just_given`): then it tells more
+    about that ("ich bin jetzt bei einer Freundin"), and three more help texts would only
+    bury it."""
     categories = urgent.categorize(text)
     if consent and text.strip():
         store.record_urgent(sender_id, text, categories)
     turn = Turn(slots={Slot.URGENT_CHECK: True, Slot.URGENT_TEXT: text or "-"})
-    for entry_id in urgent.pointers(categories):
+    for entry_id in (urgent.pointers(categories) if categories or not help_just_given
+                     else []):
         turn.say_text(knowledge_text(entry_id, easy, today))
     return turn.say("utter_urgent_later")
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
+from bot import texts
 from bot.crisis import ACUTE, CONCERN
-from bot.crisis.followup import NO, YES
+from bot.crisis.followup import NO, UNSURE, YES
 from bot.dialogue import Turn
 from bot.dialogue.conversation import knowledge_text
 from bot.dialogue.slots import Slot
@@ -79,17 +80,39 @@ def respond(store: Store, sender_id: str, assessment: dict | None, previous_leve
 def follow_up(store: Store, sender_id: str, answer: str, easy: bool, consent: bool,
               text: str, pending: list | None = None, source: str = "chat",
               today: date | None = None, clock: Callable[[], datetime] = utcnow) -> Turn:
-    """The person's answer to the caring question, or an insistence after the numbers."""
-    if answer == YES:
-        turn = Turn().say("utter_crisis_escalated")
+    """The person's answer to the caring question, or an insistence after the numbers. An
+    unsure answer is taken as a possible yes, in its own words; the message the question was
+    about is not kept as an answer then either."""
+    if answer in (YES, UNSURE):
+        turn = Turn()
+        if answer == YES:
+            turn.say("utter_crisis_escalated")
+        else:
+            turn.say_text(texts.text("ui", "crisis_unsure_answer", easy))
         _numbers(turn, [], easy, today).say("utter_crisis_followup")
+        categories = ["escalated"] if answer == YES else ["escalated", "unsure_answer"]
         turn.slots = {Slot.CRISIS_LEVEL: ACUTE, Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None,
-                      Slot.CRISIS_PENDING: _mark(store, sender_id, ACUTE, ["escalated"], consent,
+                      Slot.CRISIS_PENDING: _mark(store, sender_id, ACUTE, categories, consent,
                                               text, pending, source, clock)}
         return turn
     assert answer == NO
     return Turn(slots={Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None}).say(
         "utter_crisis_concern_no")
+
+
+def help_not_reached(store: Store, sender_id: str, level: str | None, easy: bool,
+                     consent: bool, text: str, pending: list | None = None,
+                     source: str = "chat", today: date | None = None,
+                     clock: Callable[[], datetime] = utcnow) -> Turn:
+    """Right after the help: the person did not reach anybody or cannot phone. The numbers
+    again with what to try, a marker for the staff (someone should follow up), no answer."""
+    turn = Turn().say_text(texts.text("ui", "crisis_help_not_reached", easy))
+    _numbers(turn, [], easy, today).say("utter_crisis_followup")
+    level = level or ACUTE
+    turn.slots = {Slot.CRISIS_LEVEL: level, Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None,
+                  Slot.CRISIS_PENDING: _mark(store, sender_id, level, ["help_not_reached"],
+                                          consent, text, pending, source, clock)}
+    return turn
 
 
 def held_answer(answer: str | None, held: str | None) -> str | None:
