@@ -302,6 +302,15 @@ class ValidateInterviewForm(_RepairingValidation):
         return _result(turn, dispatcher, slot)
 
 
+OFFER_AUTHORSHIP = "utter_offer_authorship"
+
+
+def said_before(tracker: Tracker, response: str) -> bool:
+    """Whether the bot gave `response` earlier in this conversation."""
+    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get("utter_action")
+               == response for e in tracker.events)
+
+
 class _AskQuestion(Action):
     """Asks the interview's question `question_id` (again, or its follow-up)."""
 
@@ -315,7 +324,8 @@ class _AskQuestion(Action):
         if question_pending(tracker):
             return []       # the crisis question waits for its answer
         return events(interview.ask(self.question_id, tracker.get_slot("ask_mode"), store(),
-                                    tracker.sender_id), dispatcher)
+                                    tracker.sender_id, said_before(tracker, OFFER_AUTHORSHIP)),
+                      dispatcher)
 
 
 # one ask action per question of texts/questions.yml (Rasa looks them up by name; a test

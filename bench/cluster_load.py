@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -180,8 +181,13 @@ class Person:
     async def post(self, path: str, body: dict, what: str) -> list[dict]:
         """POST to the chat API until it answers 200 — a failed request (502/503/504,
         connection error, timeout) is sent again after a second, like the chat's "Erneut
-        senden" button; a 429 after its Retry-After."""
-        for _attempt in range(MAX_ATTEMPTS):
+        senden" button, with the message's id (the web app does not take a message twice whose
+        answer got lost); a 429 after its Retry-After."""
+        if path.endswith("/message"):
+            body = {**body, "id": uuid.uuid4().hex, "again": False}
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt and "again" in body:
+                body = {**body, "again": True}
             started = time.perf_counter()
             try:
                 response = await self.client.post(path, json=body,

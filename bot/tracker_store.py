@@ -64,6 +64,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.storage.repository import CLIENT_MESSAGE_KEY
+
 CONSENT_SLOT = "consent"
 # what a free-text slot holds in the table without consent: filled, but not the words
 REDACTED_SLOT_VALUE = "-"
@@ -140,7 +142,9 @@ def redact(data: dict[str, Any], free_text_slots: Iterable[str]) -> dict[str, An
     kind = data.get("event")
     if kind == UserUttered.type_name:
         parse = data.get("parse_data") or {}
-        return {**data, "text": None, "metadata": {}, "parse_data": {
+        metadata = data.get("metadata") or {}
+        return {**data, "text": None, "metadata": {
+            k: metadata[k] for k in (CLIENT_MESSAGE_KEY,) if k in metadata}, "parse_data": {
             "intent": _intent(parse.get("intent")),
             "entities": [_entity(e) for e in parse.get("entities") or []],
             "intent_ranking": [_intent(i) for i in parse.get("intent_ranking") or []],

@@ -256,22 +256,39 @@
     request(api + "/start", { history: state.entries.length > 0 }, start);
   }
 
-  function sendText() {
+  /* A message's own id, the same when it is sent again ("Erneut senden"): the web app
+     then knows whether the assistant had received it and only the answer got lost. */
+  function newId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var pendingText = null;   /* the typed message still without an answer: text and id */
+
+  function sendText(again) {
     var text = input.value;
     if (!text.trim()) {
       showError(t("error_empty"), null);
       input.focus();
       return;
     }
-    request(api + "/message", { text: text }, sendText).then(function (answered) {
-      if (answered) { input.value = ""; }
+    var sentAgain = again === true && pendingText !== null && pendingText.text === text;
+    if (!sentAgain) { pendingText = { text: text, id: newId() }; }
+    var body = { text: text, id: pendingText.id, again: sentAgain };
+    request(api + "/message", body, function () { sendText(true); }).then(function (answered) {
+      if (answered) { input.value = ""; pendingText = null; }
       input.focus();
     });
   }
 
-  function sendPayload(payload, label) {
-    var again = function () { sendPayload(payload, label); };
-    request(api + "/message", { payload: payload, label: label }, again).then(function (answered) {
+  function sendPayload(payload, label, id) {
+    var messageId = id || newId();
+    var again = function () { sendPayload(payload, label, messageId); };
+    var body = { payload: payload, label: label, id: messageId, again: Boolean(id) };
+    request(api + "/message", body, again).then(function (answered) {
       var next = choices.querySelector("button");
       if (answered && next && !choices.hidden) { next.focus(); } else { input.focus(); }
     });

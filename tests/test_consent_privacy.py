@@ -37,6 +37,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.domain_gen import chat_responses
 from bot.settings import ROOT
+from bot.storage.repository import CLIENT_MESSAGE_KEY
 from bot.tracker_store import (
     REDACTED_SLOT_VALUE,
     LeanSQLTrackerStore,
@@ -161,6 +162,15 @@ def test_redaction_keeps_what_the_dialogue_needs_and_drops_the_words():
     assert redact(state, {"answer_living"}) == state
     other = SlotSet("stage", "no_consent").as_dict()
     assert redact(other, {"urgent_text"}) == other
+
+
+def test_redaction_keeps_only_the_browsers_message_id_of_the_metadata():
+    """The id lets the web app tell a message sent again after a lost answer (it is random
+    and says nothing about the person); every other metadata value goes."""
+    user = UserUttered("ich wohne in Barmbek", {"name": "inform"},
+                       metadata={CLIENT_MESSAGE_KEY: "3f2a9c41d0e8b7a6", "resume_client": "k",
+                                 "from": "ich wohne in Barmbek"}).as_dict()
+    assert redact(user, ())["metadata"] == {CLIENT_MESSAGE_KEY: "3f2a9c41d0e8b7a6"}
 
 
 def test_recent_texts_are_bounded_and_expire():

@@ -159,3 +159,19 @@ def test_the_person_writing_alone_answers_the_first_question_at_once(assistant, 
     assert assistant.store.authorship(chat.sender).mode == "self"
     profile = build_profile(assistant.store, chat.sender)
     assert profile["authorship"]["mode"] == "self"
+
+
+def test_the_choice_of_who_writes_is_offered_once(assistant, chat):
+    """Asked again after crisis help or the examples, the first question comes without the
+    three buttons: once is enough, and after the help numbers they would only be noise."""
+    first = start(chat, easy=False)
+    assert "Wer schreibt hier?" in texts(first)
+    examples = chat.send("/dont_know")
+    assert question_ids(examples) == ["living"]
+    assert "Wer schreibt hier?" not in texts(examples)
+    assert "/authorship_other" not in button_payloads(examples)
+    helped = chat.send("ich will mich umbringen")
+    assert "0800 111 0 111" in texts(helped) and "Wer schreibt hier?" not in texts(helped)
+    # the choice itself still works when typed later
+    later = chat.send("ich schreibe für meinen Sohn Emil")
+    assert "Emil" in texts(later), texts(later)

@@ -468,3 +468,27 @@ def test_rasa_unreachable_keeps_the_text_and_offers_a_retry(offline_web, open_pa
     page.locator("#typing").wait_for(state="hidden")
     assert retry.is_visible()
     assert page.locator("#log .msg").count() == 0
+
+
+def test_erneut_senden_sends_the_same_message_id_marked_again(offline_web, open_page):
+    """The web app can only tell a message whose answer got lost (not to be taken twice)
+    from a new one if the browser sends the same id again (bot/web/chat.py, say)."""
+    page, _ = open_page()
+    bodies: list[dict] = []
+    page.on("request", lambda request: bodies.append(request.post_data_json)
+            if request.url.endswith("/api/message") else None)
+    start_chat(page, offline_web)
+    alert = page.get_by_role("alert")
+    alert.get_by_text(text("error_unavailable", False)).wait_for()
+    send(page, "Ich möchte tanzen gehen.")
+    page.locator("#typing").wait_for(state="hidden")
+    alert.get_by_text(text("error_unavailable", False)).wait_for()
+    page.get_by_role("button", name=text("chat_retry", False)).click()
+    page.locator("#typing").wait_for(state="hidden")
+    send(page, "Etwas anderes.")                     # edited text: a new message
+    page.locator("#typing").wait_for(state="hidden")
+    assert [b["text"] for b in bodies] == ["Ich möchte tanzen gehen."] * 2 + ["Etwas anderes."]
+    first, again, other = bodies
+    assert re.fullmatch(r"[0-9a-f]{24}", first["id"])
+    assert first["again"] is False and again["again"] is True and again["id"] == first["id"]
+    assert other["again"] is False and other["id"] != first["id"]

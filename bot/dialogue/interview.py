@@ -61,12 +61,15 @@ def _mode(ask_mode: str | None) -> tuple[str | None, int | None]:
 
 
 def ask(question_id: str, ask_mode: str | None, store: Store | None = None,
-        sender_id: str | None = None) -> Turn:
+        sender_id: str | None = None, authorship_offered: bool = False) -> Turn:
     """The message that asks (or asks again) a guiding question, with the payload contract.
 
     Texts are generated domain responses (from texts/questions.yml) so that Rasa picks the
     register by the `easy_language` slot. After "zurück" it is the choice for the answer
     shown, or the request for its new words (each said once: here, not by validation).
+    `authorship_offered`: the buttons for who is writing were shown already in this
+    conversation (once is enough: asked again after crisis help or examples, the first
+    question comes without them).
     """
     mode, answer_id = _mode(ask_mode)
     if mode in (BACK_MENU, FIX) and store is not None and sender_id and answer_id:
@@ -87,7 +90,8 @@ def ask(question_id: str, ask_mode: str | None, store: Store | None = None,
                           if writing.mode == authorship.WITH_SUPPORT
                           else "utter_ask_authorship_detail_for")
     turn = Turn()
-    if writing is not None and not writing.chosen and mode in (None, ASK_FIRST) \
+    if writing is not None and not writing.chosen and not authorship_offered \
+            and mode in (None, ASK_FIRST) \
             and question_id == QUESTION_IDS[0] and not store.active_answers(sender_id):
         # who writes, asked with buttons right before the first question (module
         # docstring of bot/dialogue/authorship.py)

@@ -4,6 +4,7 @@ server loses no answer that the person has already been told was noted."""
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -30,6 +31,10 @@ from bot.storage.models import (
 
 CONSENT_VERSION = "2026-11"
 RASA_EVENTS_TABLE = "events"
+# the browser's id of a chat message, kept in the metadata of Rasa's stored user event (also
+# without consent: a random id says nothing about the person), so that a message sent again
+# after its answer got lost is recognised (Store.has_client_message, bot/web/chat.py)
+CLIENT_MESSAGE_KEY = "client_message"
 CRISIS_LEVELS = ("acute", "concern")
 CRISIS_SOURCES = ("chat", "staff_chat")
 MAX_CATEGORIES_CHARS = 200
@@ -815,6 +820,20 @@ class Store:
         if tracker_now:
             self.delete_tracker_events(senders)
         return senders
+
+    def has_client_message(self, sender_id: str, message_id: str) -> bool:
+        """Whether Rasa stored a message of this sender with the browser's id `message_id`
+        (letters, digits, dashes: bot/web/chat_input.client_message_id)."""
+        events = table(RASA_EVENTS_TABLE, column("sender_id"), column("type_name"),
+                       column("data"))
+        marker = json.dumps({CLIENT_MESSAGE_KEY: message_id})[1:-1]   # '"key": "id"'
+        query = select(events.c.sender_id).where(
+            events.c.sender_id == sender_id, events.c.type_name == "user",
+            events.c.data.contains(marker, autoescape=True)).limit(1)
+        with self._session() as session:
+            if not inspect(session.get_bind()).has_table(RASA_EVENTS_TABLE):
+                return False         # Rasa stored nothing yet
+            return session.execute(query).first() is not None
 
     def delete_tracker_events(self, sender_ids: Iterable[str],
                               until: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from bot.web import session as s
 from bot.web.chat import ChatService, Outcome
-from bot.web.chat_input import Refusal, read_chat_input
+from bot.web.chat_input import Refusal, client_message_id, read_chat_input
 from bot.web.proxy import client_address
 from bot.web.texts import text
 
@@ -103,7 +103,8 @@ async def message(request: Request) -> JSONResponse:
         return error(request, checked.code, checked.status, checked.key, **checked.values)
     address = None if checked.button else client_address(request)
     outcome = await _service(request).say(request.session, checked.text, checked.shown,
-                                          address)
+                                          address, client_message_id(body),
+                                          body.get("again") is True)
     return _reply(request, outcome)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from bot.resume_codes import address_key, code_hash, find_code
-from bot.storage.repository import Store
+from bot.storage.repository import CLIENT_MESSAGE_KEY, Store
 from bot.web import session as s
 from bot.web.config import WebConfig
 from bot.web.rasa import BotMessage, RasaClient, RasaUnavailable
@@ -62,13 +62,18 @@ def resume_payload(code: str | bool) -> str:
     return "/resume" + json.dumps({"resume_code": code})
 
 
-def message_metadata(message: str, client: str | None) -> dict[str, str] | None:
+def message_metadata(message: str, client: str | None,
+                     client_message: str | None = None) -> dict[str, str] | None:
     """What goes to Rasa beside a message: for a message holding a resume code, the client
     address's key, so that failed codes count per address on the chat path as on the form
-    (only then: the tracker keeps metadata with the message)."""
+    (only then: the tracker keeps metadata with the message); the browser's id of the
+    message (Store.has_client_message)."""
+    metadata = {}
     if client and find_code(message):
-        return {"resume_client": address_key(client)}
-    return None
+        metadata["resume_client"] = address_key(client)
+    if client_message:
+        metadata[CLIENT_MESSAGE_KEY] = client_message
+    return metadata or None
 
 
 class ChatService:
@@ -78,11 +83,13 @@ class ChatService:
 
     async def exchange(self, session: dict, outcome: Outcome, message: str,
                        shown_as: str | None, visible: bool = True,
-                       client: str | None = None) -> None:
+                       client: str | None = None, client_message: str | None = None) -> None:
         """Send one message to the bot and do the web app's part after the reply.
-        `client`: the browser's address (bot.web.proxy.client_address), if known."""
+        `client`: the browser's address (bot.web.proxy.client_address), if known;
+        `client_message`: the browser's id of the message."""
         sender = s.conversation_id(session)
-        replies = await self.rasa.send(sender, message, message_metadata(message, client))
+        replies = await self.rasa.send(sender, message,
+                                       message_metadata(message, client, client_message))
         await run_in_threadpool(self._after_reply, session, sender, replies, outcome)
         if visible:
             outcome.exchanges.append(Exchange(shown_as, replies))
@@ -143,11 +150,24 @@ class ChatService:
         return outcome
 
     async def say(self, session: dict, message: str, shown_as: str,
-                  client: str | None = None) -> Outcome:
+                  client: str | None = None, client_message: str | None = None,
+                  sent_again: bool = False) -> Outcome:
+        """One message of the person. `client_message`: the browser's id of it; with
+        `sent_again` ("Erneut senden" after a failed request) a message the assistant had
+        received already — only its answer got lost on the way — is not taken twice (a
+        "nein" sent twice would pass over a question): the person is told, and the open
+        question comes again."""
         outcome = Outcome()
         session[s.PHASE] = "started"
         try:
-            await self.exchange(session, outcome, message, shown_as, client=client)
+            if sent_again and client_message and await run_in_threadpool(
+                    self.store.has_client_message, s.conversation_id(session), client_message):
+                notice = BotMessage(text("message_already_received", s.is_easy(session)))
+                outcome.exchanges.append(Exchange(shown_as, [notice]))
+                await self.exchange(session, outcome, GREET, None)
+            else:
+                await self.exchange(session, outcome, message, shown_as, client=client,
+                                    client_message=client_message)
         except RasaUnavailable as error:
             outcome.error = error
         return outcome

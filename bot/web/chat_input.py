@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,3 +47,14 @@ def read_chat_input(body: dict[str, Any], max_chars: int) -> ChatInput | Refusal
     if len(cleaned) > max_chars:
         return Refusal(400, "too_long", "error_too_long", {"limit": max_chars})
     return ChatInput(cleaned, cleaned)
+
+
+# the browser's own id of a message, the same when it is sent again ("Erneut senden"):
+# letters, digits and dashes only (it is looked up in the stored events by pattern)
+_CLIENT_MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def client_message_id(body: dict[str, Any]) -> str | None:
+    """The message's id from the browser, if it sent a well-formed one."""
+    raw = body.get("id")
+    return raw if isinstance(raw, str) and _CLIENT_MESSAGE_ID.fullmatch(raw) else None
