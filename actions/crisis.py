@@ -77,24 +77,29 @@ def says_crisis(rest: str) -> bool:
 HELP_TALK_WINDOW = 3
 
 
+def _messages_since_help(tracker: Tracker) -> int | None:
+    """How many of the person's messages came after the crisis help was last given (0: in
+    this very turn), or None when it was not given in this conversation."""
+    messages_after, level = _last_set(tracker, "crisis_level")
+    return messages_after if level else None
+
+
 def _unreached_help(tracker: Tracker) -> Turn | None:
     """Help given a moment ago, and the message says it was not reached or cannot be used:
     the numbers again with what to try, and no answer taken (None otherwise)."""
-    messages_after, level = _last_set(tracker, "crisis_level")
-    if not level or not 1 <= messages_after <= HELP_TALK_WINDOW:
-        return None
-    if not about_unreached_help(text_of(tracker)):
+    since = _messages_since_help(tracker)
+    text = text_of(tracker)
+    if since is None or not 1 <= since <= HELP_TALK_WINDOW or not about_unreached_help(text):
         return None
     return crisis_dialogue.help_not_reached(
         store(), tracker.sender_id, tracker.get_slot("crisis_level"), easy(tracker),
-        bool(tracker.get_slot("consent")), text_of(tracker),
-        tracker.get_slot("crisis_pending"), _source(tracker))
+        bool(tracker.get_slot("consent")), text, tracker.get_slot("crisis_pending"),
+        _source(tracker))
 
 
 def crisis_help_just_given(tracker: Tracker) -> bool:
     """The crisis help was the reply to the person's message before this one."""
-    return _last_set(tracker, "crisis_level") == (1, tracker.get_slot("crisis_level")) \
-        and bool(tracker.get_slot("crisis_level"))
+    return _messages_since_help(tracker) == 1
 
 
 def followup_turn(tracker: Tracker) -> FollowUp | None:

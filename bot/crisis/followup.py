@@ -34,7 +34,8 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\W*(nein+|nee+|ne|no+|nicht wirklich|eher nicht|nie|niemals|auf keinen fall|"
     r"gar nicht|nein danke|ne danke|keineswegs)\W*(,? ?(danke|alles (gut|ok|okay))\W*)?$")
-# not knowing, or neither yes nor no ("weiß nicht" in any spelling is is_non_answer's)
+# not knowing, or neither yes nor no, also at the start of a longer answer ("ich weiß es
+# nicht genau"); a bare "weiß nicht" in any other spelling is is_non_answer's
 _UNSURE = re.compile(
     r"^\W*(vielleicht|kann sein|mag sein|jein|schwer zu sagen|weiss (ich )?(es )?nicht|"
     r"ich weiss (es )?nicht|keine ahnung|unsicher|ich bin (mir )?(nicht sicher|unsicher)|"

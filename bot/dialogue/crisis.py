@@ -83,18 +83,13 @@ def follow_up(store: Store, sender_id: str, answer: str, easy: bool, consent: bo
     """The person's answer to the caring question, or an insistence after the numbers. An
     unsure answer is taken as a possible yes, in its own words; the message the question was
     about is not kept as an answer then either."""
-    if answer in (YES, UNSURE):
-        turn = Turn()
-        if answer == YES:
-            turn.say("utter_crisis_escalated")
-        else:
-            turn.say_text(texts.text("ui", "crisis_unsure_answer", easy))
-        _numbers(turn, [], easy, today).say("utter_crisis_followup")
-        categories = ["escalated"] if answer == YES else ["escalated", "unsure_answer"]
-        turn.slots = {Slot.CRISIS_LEVEL: ACUTE, Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None,
-                      Slot.CRISIS_PENDING: _mark(store, sender_id, ACUTE, categories, consent,
-                                              text, pending, source, clock)}
-        return turn
+    if answer == YES:
+        return _help_again(Turn().say("utter_crisis_escalated"), ACUTE, ["escalated"],
+                           store, sender_id, easy, consent, text, pending, source, today, clock)
+    if answer == UNSURE:
+        return _help_again(Turn().say_text(texts.text("ui", "crisis_unsure_answer", easy)),
+                           ACUTE, ["escalated", "unsure_answer"],
+                           store, sender_id, easy, consent, text, pending, source, today, clock)
     assert answer == NO
     return Turn(slots={Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None}).say(
         "utter_crisis_concern_no")
@@ -106,12 +101,20 @@ def help_not_reached(store: Store, sender_id: str, level: str | None, easy: bool
                      clock: Callable[[], datetime] = utcnow) -> Turn:
     """Right after the help: the person did not reach anybody or cannot phone. The numbers
     again with what to try, a marker for the staff (someone should follow up), no answer."""
-    turn = Turn().say_text(texts.text("ui", "crisis_help_not_reached", easy))
-    _numbers(turn, [], easy, today).say("utter_crisis_followup")
-    level = level or ACUTE
+    return _help_again(Turn().say_text(texts.text("ui", "crisis_help_not_reached", easy)),
+                       level or ACUTE, ["help_not_reached"],
+                       store, sender_id, easy, consent, text, pending, source, today, clock)
+
+
+def _help_again(opening: Turn, level: str, categories: list[str], store: Store, sender_id: str,
+                easy: bool, consent: bool, text: str, pending: list | None, source: str,
+                today: date | None, clock: Callable[[], datetime]) -> Turn:
+    """After the help was given: `opening`, the numbers once more and the offer to go on;
+    the question settled, nothing held, a marker for the staff."""
+    turn = _numbers(opening, [], easy, today).say("utter_crisis_followup")
     turn.slots = {Slot.CRISIS_LEVEL: level, Slot.CRISIS_FOLLOWUP: None, Slot.CRISIS_HELD: None,
-                  Slot.CRISIS_PENDING: _mark(store, sender_id, level, ["help_not_reached"],
-                                          consent, text, pending, source, clock)}
+                  Slot.CRISIS_PENDING: _mark(store, sender_id, level, categories, consent,
+                                          text, pending, source, clock)}
     return turn
 
 
