@@ -48,6 +48,9 @@ def source(tracker: Tracker) -> str:
     return "staff_chat" if conversation is not None and conversation.with_staff else "chat"
 
 
+CALLBACK_PAYLOAD = "/request_callback"
+
+
 def incoming(tracker: Tracker) -> Incoming:
     """The latest message as the NLU saw it."""
     message = tracker.latest_message or {}
@@ -59,6 +62,7 @@ def incoming(tracker: Tracker) -> Incoming:
                        if e.get("entity") in CONTENT_ENTITIES),
         source=source(tracker),
         budget=tracker.get_slot("budget_figures"),
+        callback_offered=asked_before(tracker, CALLBACK_PAYLOAD),
     )
 
 

@@ -9,11 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import dispatch, easy, events, store, text_of
-from bot.crisis import assess
-from bot.crisis.followup import NO, about_unreached_help, reply
+from bot.crisis import assess, without_crisis_sentences
+from bot.crisis.followup import about_unreached_help, reply
 from bot.dialogue import Turn
 from bot.dialogue import crisis as crisis_dialogue
-from bot.dialogue.slots import Slot, Stage
+from bot.dialogue.interview import ASK_FIRST, ASK_WHAT_ELSE
+from bot.dialogue.slots import ANSWER_SLOT_PREFIX, Slot, Stage
 
 
 def _source(tracker: Tracker) -> str:
@@ -36,6 +37,13 @@ def _last_set(tracker: Tracker, slot: str) -> tuple[int, object]:
 # form slots that take the person's own words (a held message can become their answer)
 _FREE_TEXT_SLOTS = ("urgent_text", "item_decision", "item_correction", "callback_contact",
                     "callback_time", "authorship", "authorship_detail")
+
+
+def _open_question(tracker: Tracker) -> bool:
+    """The form waits for the words of a guiding question (not for "Gibt es noch mehr?")."""
+    slot = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+    return bool(slot and slot.startswith(ANSWER_SLOT_PREFIX)) and \
+        tracker.get_slot("ask_mode") in (None, ASK_FIRST, ASK_WHAT_ELSE)
 
 
 def _free_text_slot(tracker: Tracker) -> str | None:
@@ -117,17 +125,23 @@ def followup_turn(tracker: Tracker) -> FollowUp | None:
         if messages_after == 1 and value is not None:
             intent = (tracker.latest_message.get("intent") or {}).get("name")
             answer = reply(text_of(tracker), intent, question_asked=waiting == "concern",
-                           is_crisis=says_crisis)
-            if intent == "crisis" and answer != NO:
-                return None      # a new crisis message: action_crisis escalates
+                           is_crisis=says_crisis, open_question=_open_question(tracker))
+            if intent == "crisis" and answer is None:
+                return None      # a new crisis message: action_crisis answers it
             if answer is not None:
                 turn = crisis_dialogue.follow_up(
                     store(), tracker.sender_id, answer, easy(tracker),
                     bool(tracker.get_slot("consent")), text_of(tracker),
                     tracker.get_slot("crisis_pending"), _source(tracker))
-                slot = crisis_dialogue.held_answer(answer, tracker.get_slot("crisis_held"))
-                held_text = _previous_message(tracker) if slot else None
-                return FollowUp(turn, (slot, held_text) if slot and held_text else None)
+                held = crisis_dialogue.held_answer(answer, tracker.get_slot("crisis_held"))
+                released = None
+                if held is not None:
+                    slot, whole = held
+                    held_text = _previous_message(tracker)
+                    if held_text and not whole:
+                        held_text = without_crisis_sentences(held_text)
+                    released = (slot, held_text) if held_text else None
+                return FollowUp(turn, released)
     unreached = _unreached_help(tracker)
     if unreached is not None:
         return FollowUp(unreached)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -31,8 +32,13 @@ def fault_run(model_path: Path) -> dict:
     if missing_packages():
         pytest.fail(f"missing Debian packages {missing_packages()} (scripts/setup.sh)")
     # starts the cluster in a temp dir, runs the load with the faults, checks PostgreSQL,
-    # and stops every process and removes the dir, also when something fails
-    result = run_setup("cluster", CONVERSATIONS, CONCURRENCY, faults=True, model=model_path)
+    # and stops every process and removes the dir, also when something fails; every
+    # process's log is kept among the test artifacts first (a rare failure of this run
+    # cannot be diagnosed without the action server's and Rasa's logs)
+    logs = artifact("cluster-fault-run-logs")
+    shutil.rmtree(logs, ignore_errors=True)
+    result = run_setup("cluster", CONVERSATIONS, CONCURRENCY, faults=True, model=model_path,
+                       keep_logs=logs)
     artifact("cluster-fault-run.json").write_text(json.dumps(result, indent=2, default=str),
                                                   encoding="utf-8")
     return result

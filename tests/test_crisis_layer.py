@@ -107,42 +107,54 @@ def _figures(part: str) -> tuple[dict[str, float], int, int]:
 FIGURE_GUARDS = [
     # Sixth session (writers ah-an, asked from 0.35): every message caught, 9 everyday
     # messages caught, one of them decided. Seventh session (writers ao-at, asked from 0.32):
-    # every message caught, 11 everyday messages asked, none decided.
-    ("dev", 0.99, 0.99, 1, 11),
+    # every message caught, 11 everyday messages asked, none decided. Eighth session (writers
+    # au-aw, asked from 0.3, 25 everyday answers about where one lives): one concern message
+    # of 119 missed, 12 asked, none decided.
+    ("dev", 0.99, 0.99, 1, 12),
     # 2026-12-01 (third session), after writers y and z: one acute message fewer (116 of 120)
     # and two everyday messages asked instead of decided. Fourth session (writers aa-ae,
     # n-grams of one message dropped, asked from 0.4): recall the same, 7 everyday messages
     # caught instead of 6, 2 of them decided. Fifth session (writers af, ag, the averaged
     # classifier): 3 caught, 1 decided. Sixth session: one concern message of 44 missed,
     # 5 everyday messages caught, 1 decided. Seventh session: two concern messages of 44
-    # missed (one more), the same 5 everyday messages.
+    # missed (one more), the same 5 everyday messages. Eighth session: one concern message
+    # missed (one fewer), the same 5.
     ("heldout", 0.96, 0.95, 1, 4),
     # heldout_b.yml: other writers, written 2026-12-01 before it was read. Fifth session
     # (writers af, ag, the averaged classifier): 16 of 306 everyday messages caught instead
     # of 18, 3 decided instead of 2. Sixth session: 19 caught, 3 decided. Seventh: 17, 3.
-    ("heldout_b", 0.98, 0.99, 3, 14),
+    # Eighth (writers au-aw, asked from 0.3): 19, 3.
+    ("heldout_b", 0.98, 0.99, 3, 16),
     # heldout_c.yml: 14 other personas, written 2026-12-01 blind to the layer (first read on
     # the layer as it was, then after each session's changes). Fifth session (writers af, ag,
     # the averaged classifier): every crisis message caught, 24 everyday messages caught (4
     # decided) instead of 29 (5). Sixth session: 22 caught, 4 decided. Seventh: 24, 3.
+    # Eighth: 20, 3.
     ("heldout_c", 0.99, 0.99, 3, 21),
     # heldout_d.yml: 15 new personas, written 2026-12-02 blind to the layer; first read on
     # the layer as it was (acute 1.0, concern 0.988, 24 everyday messages caught, 5 decided);
     # after writers af, ag and the averaged classifier one acute message of 190 missed, 18
     # everyday messages caught, 4 decided. Sixth session: 17 caught, 3 decided. Seventh
     # session: every acute message caught, two concern messages of 83 missed (one more),
-    # 15 caught, 3 decided.
-    ("heldout_d", 0.99, 0.97, 3, 12),
+    # 15 caught, 3 decided. Eighth session: the same recall, 18 caught, 2 decided.
+    ("heldout_d", 0.99, 0.97, 3, 16),
     # heldout_e.yml: 12 new personas, written 2026-12-02 (sixth session) blind to the layer;
     # first read on the layer as committed before the session's changes (acute 0.981,
     # concern 1.0, 18 everyday messages caught, 3 decided); after writers ah-an and asking
     # from 0.35: acute 0.987, 19 caught, 4 decided. Seventh session: 18 caught, 2 decided.
-    ("heldout_e", 0.98, 0.99, 2, 16),
+    # Eighth session: acute 0.994 (153 of 154), 19 caught, 2 decided.
+    ("heldout_e", 0.98, 0.99, 2, 17),
     # heldout_f.yml: 12 new personas, written 2026-12-02 (seventh session) blind to the
     # layer; first read on the layer as committed before the session's changes (acute
     # 0.987, concern 1.0, 13 everyday messages caught, 1 decided); after writers ao-at and
-    # asking from 0.32: acute 0.993 (151 of 152), 13 caught, none decided.
+    # asking from 0.32: acute 0.993 (151 of 152), 13 caught, none decided. Eighth session
+    # (writers au-aw, asked from 0.3): the same recall, 10 caught, none decided.
     ("heldout_f", 0.99, 0.99, 0, 13),
+    # heldout_g.yml: 12 new personas, written 2026-12-02 (eighth session) blind to the layer;
+    # first read on the layer as committed before the session's changes: acute 0.993 (151 of
+    # 152), concern 1.0, 20 everyday messages caught, 4 decided; after writers au-aw and
+    # asking from 0.3: the same recall, 16 caught, 3 decided.
+    ("heldout_g", 0.99, 0.99, 3, 13),
 ]
 
 
@@ -182,11 +194,16 @@ def test_followup_replies():
     assert reply("nein, alles gut", "deny", question_asked=True) == NO
     assert reply("ich meine das ernst", "inform", question_asked=False) == YES
     # after acute help ("… Sind Sie in Gefahr? …") a typed "ja" brings the help once more;
-    # a "nein", a button or anything else answers the guiding question asked again
+    # a "nein" to a yes/no question asked again ("Gibt es noch mehr?"), a button or anything
+    # else answers that question; a bare "nein" where an open question was asked again
+    # ("Wie wollen Sie leben?") answers the help, not the question
     assert reply("ja", "affirm", question_asked=False) == YES
     assert reply("Ja!", "affirm", question_asked=False) == YES
     assert reply("/affirm", "affirm", question_asked=False) is None
     assert reply("nein", "deny", question_asked=False) is None
+    assert reply("nein", "deny", question_asked=False, open_question=True) == NO
+    assert reply("nein, meine Schwester", "inform", question_asked=False,
+                 open_question=True) is None
     assert reply("ja, meine Schwester", "inform", question_asked=False) is None
     assert reply("Meine Schwester hilft mir", "inform", question_asked=True) is None
 
@@ -550,15 +567,16 @@ def test_a_yes_to_the_unsure_question_escalates_and_stores_nothing(action_store)
     assert action_store.active_answers("p1") == []
 
 
-def test_a_no_after_a_certain_concern_takes_nothing(action_store):
-    """Only the unsure band holds an answer: a message the layer was sure of stays out."""
+def test_a_no_after_a_certain_concern_takes_nothing_of_the_crisis(action_store):
+    """Only the unsure band holds the whole answer: of a message the layer was sure of only
+    sentences without a crisis may become the answer — here there are none."""
     action_store.record_consent("p1", True)
     _, asked = run(ActionCrisis(), tracker(
         "ich bin allen nur eine Last, ohne mich wären sie besser dran",
         {"consent": True, "requested_slot": "answer_living"},
         parse={"level": CONCERN, "categories": ["hopelessness_burden"]},
         active_loop="interview_form"))
-    assert asked["crisis_held"] is None
+    assert asked["crisis_held"] == "answer_living#part"
     messages, result = _reply_in_form("nein", "deny", asked)
     assert messages[0]["response"] == "utter_crisis_concern_no"
     assert action_store.active_answers("p1") == [] and result["answer_living"] is None
@@ -571,3 +589,42 @@ def test_only_a_free_text_question_holds_an_answer(action_store):
         parse={"level": CONCERN, "categories": ["classifier", "unsure"], "certain": False},
         active_loop="onboarding_form"))
     assert slots["crisis_followup"] == CONCERN and slots["crisis_held"] is None
+
+
+def test_only_the_sentences_without_a_crisis_are_kept_of_a_concern_message():
+    from bot.crisis import without_crisis_sentences
+    from bot.dialogue.crisis import held_answer, hold
+
+    wish = "Ich möchte in Eimsbüttel bleiben, mit meinem Hund. Ich gehe gern in den Park."
+    kept = without_crisis_sentences(
+        f"{wish} Manchmal denke ich, es wäre besser, wenn ich nicht mehr aufwache.")
+    assert kept == wish
+    # nothing with content left, or a sentence that is a crisis only in its context
+    assert without_crisis_sentences("Ich bin allen nur eine Last. Die wären ohne mich "
+                                    "besser dran.") is None
+    assert without_crisis_sentences("Ich habe alles geregelt. Bald ist es vorbei.") is None
+    # the held slot says whether the whole message or only such a part may be the answer
+    assert held_answer("no", hold("answer_living", whole=True)) == ("answer_living", True)
+    assert held_answer("no", hold("answer_living", whole=False)) == ("answer_living", False)
+    assert hold("item_decision", whole=False) is None          # only guiding answers
+    assert held_answer("yes", hold("answer_living", whole=True)) is None
+
+
+def test_an_unsure_message_after_an_earlier_crisis_is_asked_about_not_escalated(store):
+    """After the help, "ich wohne bei meiner Mama" that the classifier doubts is no
+    repetition: the caring question, and its words wait for the answer (kept on a "no")."""
+    from bot.dialogue.crisis import respond
+
+    unsure = {"level": CONCERN, "categories": ["classifier", "unsure"], "certain": False}
+    turn = respond(store, "u1", unsure, previous_level=ACUTE, easy=False, consent=False,
+                   text="ich wohne bei meiner Mama", held="answer_living")
+    said = [reply.response for reply in turn.replies if reply.response]
+    assert "utter_crisis_escalated" not in said and "utter_crisis_concern_question" in said
+    assert turn.slots["crisis_held"] == "answer_living"
+    assert turn.slots["crisis_level"] == ACUTE             # the highest level reached stays
+    # a message the layer is sure of after an earlier crisis is a repetition: escalated
+    sure = {"level": CONCERN, "categories": ["hopelessness_burden"]}
+    again = respond(store, "u1", sure, previous_level=CONCERN, easy=False, consent=False,
+                    text="ich bin allen nur eine Last", held="answer_living")
+    assert again.replies[0].response == "utter_crisis_escalated"
+    assert again.slots["crisis_level"] == ACUTE and again.slots["crisis_held"] is None

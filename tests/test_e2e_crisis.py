@@ -184,6 +184,25 @@ def test_concern_then_no_goes_back_to_the_question_and_answers_are_kept(assistan
     assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
 
 
+def test_after_a_no_the_rest_of_a_long_concern_message_is_kept_without_the_crisis(assistant,
+                                                                                  chat):
+    """A long answer with one sentence of concern: after a "nein" to the caring question
+    the sentences without any sign of a crisis are the answer (the person need not type them
+    again); the sentence of concern is never stored, read back or exported."""
+    wish = ("Ich möchte in meiner Wohnung in Eimsbüttel bleiben, mit meinem Hund Bruno. "
+            "Meine Schwester hilft mir beim Einkaufen.")
+    concern = "Manchmal denke ich, es wäre besser, wenn ich einfach nicht mehr aufwache."
+    to_question(chat, "living")
+    asked = chat.send(f"{wish} {concern}")
+    assert QUESTION in Chat.texts(asked)
+    no = chat.send("nein")
+    assert "Danke für Ihre Antwort" in Chat.texts(no) and f"„{wish}“" in Chat.texts(no)
+    assert [a.text for a in assistant.store.active_answers(chat.sender)] == [wish]
+    profile = export_conversation(assistant.store, chat.sender, "json")[0]
+    assert concern not in profile.decode() and "Eimsbüttel" in profile.decode()
+    assert [m.level for m in assistant.store.crisis_markers(chat.sender)] == ["concern"]
+
+
 def test_a_no_with_a_reason_is_a_no_and_a_held_answer_is_kept(assistant, chat):
     """People rarely answer the caring question with a bare "nein"; the words after it
     ("ich bin nur müde") must not count as the crisis repeated."""
@@ -207,6 +226,19 @@ def test_a_yes_right_after_acute_help_brings_it_again_then_the_question_goes_on(
     noted = chat.send(ANSWER)
     assert f"„{ANSWER}“" in Chat.texts(noted)
     assert [a.text for a in assistant.store.active_answers(chat.sender)] == [ANSWER]
+
+
+def test_a_no_right_after_acute_help_does_not_close_the_open_question(assistant, chat):
+    """A relative writes; the help for a person in danger comes; the "nein" after it is no
+    "nothing to note" for the open question, which is asked again."""
+    to_question(chat, "living")
+    chat.send("Sie will in ihrer Wohnung bleiben. Sie sagt, sie bringt sich um, wenn sie "
+              "ins Heim muss.")
+    no = chat.send("nein")
+    assert "Danke für Ihre Antwort" in Chat.texts(no) and question_ids(no) == ["living"]
+    assert "living" not in assistant.store.question_states(chat.sender)
+    noted = chat.send(ANSWER)
+    assert f"„{ANSWER}“" in Chat.texts(noted)
 
 
 @pytest.mark.parametrize("unsure", ["weiß nicht", "vielleicht"])
@@ -289,6 +321,21 @@ def test_third_person_and_danger_from_others(assistant, chat):
     danger = chat.send("mein freund schlägt mich gerade und droht mir")
     assert "110" in Chat.texts(danger)
     no_crisis_answer(assistant, chat, "mein sohn hat gesagt er will sich das leben nehmen")
+
+
+def test_a_crisis_in_another_language_brings_a_sentence_in_it_and_the_numbers(assistant,
+                                                                             chat):
+    to_question(chat, "living")
+    text = "I don't want to live anymore"
+    reply = Chat.texts(chat.send(text))
+    assert reply.index("You are not alone.") < reply.index(NUMBER) and "112" in reply
+    no_crisis_answer(assistant, chat, text)
+    [marker] = assistant.store.crisis_markers(chat.sender)
+    assert marker.level == "acute"
+    assert {"active_ideation", "language_en"} <= set(marker.categories)
+    # the dialogue goes on: the next message is no crisis and the question is asked again
+    after = chat.send("ok")
+    assert NUMBER not in Chat.texts(after) and question_ids(after) == ["living"]
 
 
 def test_hard_negatives_are_stored_as_answers(assistant, chat):

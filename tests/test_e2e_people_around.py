@@ -144,6 +144,21 @@ def test_asking_for_a_person_offers_a_callback_and_neutral_contacts(assistant, c
     assert question_ids(reply) == ["people"]               # the interview goes on
 
 
+def test_yes_to_the_offer_and_a_bare_phone_number_lead_to_the_callback_not_the_answers(
+        assistant, chat):
+    to_question(chat, "living")
+    chat.send("Ich möchte mit einem Menschen sprechen")
+    yes = chat.send("ja")                      # the offer's "ja", not "yes, there is more"
+    assert "Tippen Sie bitte auf „Rückruf wünschen“" in texts(yes)
+    assert "/request_callback" in button_payloads(yes) and question_ids(yes) == ["living"]
+    number = chat.send("0176 12345678")
+    assert "speichere ich sie nicht" in texts(number)
+    assert "/request_callback" in button_payloads(number)
+    assert assistant.store.active_answers(chat.sender) == []
+    asked = chat.send("/request_callback")
+    assert "Telefonnummer oder E-Mail" in texts(asked)
+
+
 def test_a_callback_request_is_stored_and_the_interview_goes_on(assistant, chat):
     to_question(chat, "people")
     asked = chat.send("kann mich bitte jemand vom teilhabeteam anrufen?")

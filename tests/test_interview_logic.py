@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalogue import QUESTION_IDS, question_payload
-from bot.dialogue import conversation, interview, summary
+from bot.dialogue import Incoming, conversation, interview, summary
 
 
 def test_payload_contract():
@@ -275,3 +275,47 @@ def test_words_that_give_two_items_are_read_back_once_and_decided_together(store
     item = next(i for i in summary.pending_items(store, "t") if i.linked)
     summary.decide(store, "t", item.key, "remove")
     assert {store.item_decisions("t")[k].status for k in item.keys} == {"removed"}
+
+
+def test_a_phone_number_or_email_alone_is_no_answer_and_the_callback_is_offered(store):
+    for contact in ("0176 12345678", "meine Nummer ist 040 / 123 456", "max@example.org"):
+        turn = interview.handle_value(store, "c", "living", contact, "first", True,
+                                      message=Incoming(contact, "inform"))
+        assert turn.slots == {"answer_living": None}
+        assert "Telefonnummer" in turn.replies[0].text
+        assert turn.replies[0].buttons == [{"title": "Rückruf wünschen",
+                                            "payload": "/request_callback"}]
+    assert store.active_answers("c") == []
+    # a number inside an answer stays part of the person's words
+    inside = "Ich wohne in Barmbek und bin über mein Handy 0176 1234567 erreichbar"
+    interview.handle_value(store, "c", "living", inside, "first", True,
+                           message=Incoming(inside, "inform"))
+    assert [a.text for a in store.active_answers("c")] == [inside]
+
+
+def test_yes_right_after_the_callback_offer_points_to_its_button(store):
+    offered = Incoming("ja", "affirm", callback_offered=True)
+    turn = interview.handle_value(store, "y", "living", "__more__", "first", True,
+                                  message=offered, easy=True)
+    assert turn.slots == {"answer_living": None}          # the question is asked again
+    assert turn.replies[0].text.startswith("Gern.\nDrücken Sie bitte auf: Rückruf wünschen.")
+    assert turn.replies[0].buttons[0]["payload"] == "/request_callback"
+    # without the offer a "ja" is "yes, there is more" as before
+    plain = interview.handle_value(store, "y", "living", "__more__", "more", True,
+                                   message=Incoming("ja", "affirm"))
+    assert plain.slots == {"answer_living": None, "ask_mode": "what_else"}
+
+
+def test_a_topic_named_by_the_words_outweighs_the_faq_selectors_guess():
+    """„… Assistenz gekürzt, muss ich da was machen?“: the words name the objection, whatever
+    topic the selector guessed from the rest of the long answer; its own guess stays when
+    the words name it too or name nothing."""
+    from bot.dialogue import mixed
+    from bot.knowledge import faq_entry
+
+    text = ("Ich möchte in meiner Wohnung bleiben. Meine Assistenz wurde gekürzt, muss ich da "
+            "was machen?")
+    turn = mixed.other_part(Incoming(text, "faq", "kosten"), easy=False)
+    assert faq_entry("widerspruch").text.standard[:50] in turn.replies[0].text
+    plain = mixed.other_part(Incoming("Was kostet das?", "faq", "kosten"), easy=False)
+    assert faq_entry("kosten").text.standard[:50] in plain.replies[0].text

@@ -77,19 +77,24 @@ def about_unreached_help(text: str) -> bool:
 
 
 def reply(text: str, intent: str | None, question_asked: bool,
-          is_crisis: Callable[[str], bool] | None = None) -> str | None:
-    """YES, NO, UNSURE or None. Without the question (after acute help), only an insistence or a
-    bare typed "ja" counts; a "nein" then answers the guiding question asked again. `is_crisis`:
-    the crisis check for the words after a leading "nein" (without it, only a bare no
-    counts)."""
+          is_crisis: Callable[[str], bool] | None = None,
+          open_question: bool = False) -> str | None:
+    """YES, NO, UNSURE or None. Without the question (after acute help), only an insistence, a
+    bare typed "ja" and — when the question asked again is an open one — a bare "nein" count;
+    a "nein" to a yes/no question asked again ("Gibt es noch mehr?") answers that one.
+    `is_crisis`: the crisis check for the words after a leading "nein" (without it, only a
+    bare no counts)."""
     folded = fold(text).strip()
     if _INSIST.search(folded):
         return YES
     if not question_asked:
         # the help text asks "Sind Sie in Gefahr?": a typed "ja" right after it may be the
         # answer to that, so the help comes once more (the safe side; the guiding question
-        # follows again)
-        return YES if _BARE_YES.match(folded) else None
+        # follows again). A "nein" is no answer to "Wie wollen Sie leben?": it answers the
+        # help too, and the open question must not be closed with nothing noted
+        if _BARE_YES.match(folded):
+            return YES
+        return NO if open_question and _NO.match(folded) else None
     if intent == "affirm" or _YES.match(folded):
         return YES
     if intent == "deny" or _NO.match(folded):

@@ -64,12 +64,12 @@ class Lexicon:
         return bool(past.search(normal) and now.search(normal) and not unless.search(normal))
 
     def _excluded(self, normal: str, span: tuple[int, int]) -> bool:
-        start, end = _sentence(normal, span)
+        start, end = sentence_window(normal, span)
         window = normal[start:end]
         return any(e.search(window) for e in self.exclusions)
 
 
-def _sentence(text: str, span: tuple[int, int]) -> tuple[int, int]:
+def sentence_window(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """The sentence window around a match (the match itself may cross a break)."""
     start, end = 0, len(text)
     for mark in _SENTENCE_BREAK.finditer(text):

@@ -60,6 +60,9 @@ class Incoming:
     # the figures of the person's last budget calculation (slot budget_figures), so that a
     # follow-up like "wie viel ist das im Jahr?" can be answered
     budget: dict | None = None
+    # the bot's reply to the previous message offered "Rückruf wünschen": a typed "ja" means
+    # that button, not "yes, there is more" for the open question
+    callback_offered: bool = False
 
 
 def quote(text: str, limit: int = 300) -> str:

@@ -47,6 +47,17 @@ def contact_of(text: str) -> str | None:
     return None
 
 
+def only_contact(text: str) -> bool:
+    """`text` is a phone number or e-mail address and nothing else that says something
+    ("0176 1234567", "meine Nummer ist …"): a contact, no answer about the person's life."""
+    contact = contact_of(text)
+    if contact is None:
+        return False
+    rest = EMAIL.sub(" ", text)
+    rest = PHONE.sub(" ", rest)
+    return words.says_only_contact_words(rest)
+
+
 def start() -> Turn:
     """Before the form: nothing left over from an earlier request."""
     return Turn(slots={Slot.CALLBACK_CONTACT: None, Slot.CALLBACK_TIME: None})

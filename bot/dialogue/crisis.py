@@ -15,11 +15,11 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from bot import texts
-from bot.crisis import ACUTE, CONCERN
+from bot.crisis import ACUTE, CONCERN, other_languages
 from bot.crisis.followup import NO, UNSURE, YES
 from bot.dialogue import Turn
 from bot.dialogue.conversation import knowledge_text
-from bot.dialogue.slots import Slot
+from bot.dialogue.slots import ANSWER_SLOT_PREFIX, Slot
 from bot.storage.models import utcnow
 from bot.storage.repository import Store
 
@@ -28,6 +28,10 @@ DANGER_FROM_OTHERS = "danger_from_others"
 
 
 def _numbers(turn: Turn, categories: list[str], easy: bool, today: date | None) -> Turn:
+    in_their_language = other_languages.reply_for(categories)
+    if in_their_language:
+        # written in another language: first one sentence the person can read
+        turn.say_text(in_their_language)
     if THIRD_PERSON in categories:
         turn.say_text(knowledge_text("notfall.krise_andere", easy, today, with_source=False))
     if DANGER_FROM_OTHERS in categories:
@@ -57,20 +61,24 @@ def respond(store: Store, sender_id: str, assessment: dict | None, previous_leve
     asked decides)."""
     assessment = assessment or {"level": ACUTE, "categories": []}
     categories = list(assessment.get("categories") or [])
-    level = ACUTE if previous_level or assessment.get("level") != CONCERN else CONCERN
+    unsure = assessment.get("certain") is False
+    # a message the layer is unsure about is no repetition of an earlier crisis: it is asked
+    # about as the first time ("ich wohne bei meiner Mama" after the help must not be lost)
+    repeated = bool(previous_level) and not unsure
+    level = ACUTE if repeated or assessment.get("level") != CONCERN else CONCERN
     turn = Turn()
-    if previous_level:
+    if repeated:
         turn.say("utter_crisis_escalated")
     _numbers(turn, categories, easy, today)
     if level == CONCERN:
         turn.say("utter_crisis_concern_question")
     else:
         turn.say("utter_crisis_followup")
-    unsure = assessment.get("certain") is False and level == CONCERN
     turn.slots = {
-        Slot.CRISIS_LEVEL: level,
+        # the highest level the conversation reached
+        Slot.CRISIS_LEVEL: ACUTE if ACUTE in (level, previous_level) else level,
         Slot.CRISIS_FOLLOWUP: level,
-        Slot.CRISIS_HELD: held if unsure else None,
+        Slot.CRISIS_HELD: hold(held, whole=unsure) if level == CONCERN else None,
         Slot.CRISIS_PENDING: _mark(store, sender_id, level, categories, consent, text, pending,
                                 source, clock),
     }
@@ -118,10 +126,33 @@ def _help_again(opening: Turn, level: str, categories: list[str], store: Store, 
     return turn
 
 
-def held_answer(answer: str | None, held: str | None) -> str | None:
-    """The form slot whose waiting answer a reply releases: a "no" to the question asked
-    because the layer was unsure."""
-    return held if answer == NO and held else None
+# `crisis_held` of a message the layer was sure about: only its sentences without any sign of
+# a crisis may become the answer ("Ich möchte in Eimsbüttel bleiben, mit meinem Hund. Manchmal
+# denke ich, es wäre besser, nicht mehr aufzuwachen." and a "nein" to the question: the first
+# sentence is kept, so the person need not type it again; the second never is)
+PART_ONLY = "#part"
+
+
+def hold(slot: str | None, whole: bool) -> str | None:
+    """The `crisis_held` value for the form slot a concern message may answer: the whole
+    message when the layer was unsure, otherwise only its sentences without a crisis — for
+    the answer to a guiding question (a read-back decision or a callback's time is no place
+    for part of a message)."""
+    if not slot:
+        return None
+    if whole:
+        return slot
+    return slot + PART_ONLY if slot.startswith(ANSWER_SLOT_PREFIX) else None
+
+
+def held_answer(answer: str | None, held: str | None) -> tuple[str, bool] | None:
+    """(the form slot whose waiting answer a "no" to the caring question releases, whether
+    the whole message is that answer), or None."""
+    if answer != NO or not held:
+        return None
+    if held.endswith(PART_ONLY):
+        return held[: -len(PART_ONLY)], False
+    return held, True
 
 
 def record_pending(store: Store, sender_id: str, pending: list | None) -> Turn:

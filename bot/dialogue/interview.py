@@ -20,8 +20,9 @@ answer to "Schreiben Sie für eine andere Person?" after a hint in an answer.
 
 from __future__ import annotations
 
+from bot import texts
 from bot.catalogue import QUESTION_IDS, previous_question, question_payload
-from bot.dialogue import Incoming, Reply, Turn, authorship, quote, words
+from bot.dialogue import Incoming, Reply, Turn, authorship, callback, quote, words
 from bot.dialogue.slots import Slot, answer_slot
 from bot.storage.repository import AnswerView, AuthorshipView, Store
 
@@ -149,6 +150,9 @@ def handle_value(store: Store, sender_id: str, question_id: str, value: str,
         # "ka" or "hm" that the NLU took for "ja" or "nein": typed words, read as such
         return _free_text(store, sender_id, question_id, message.text, message, consent, easy,
                           writing)
+    if message.callback_offered and (value == MORE or message.intent == "affirm"):
+        # "ja" to "Das Teilhabeteam kann Sie zurückrufen …": that offer, not the question
+        return _callback_button(Turn(slots={slot: None}), "callback_press_the_button", easy)
     if value == MORE:
         return Turn(slots={slot: None, Slot.ASK_MODE: ASK_WHAT_ELSE})
     finish = _Finish(store, sender_id, question_id, consent, states, reoffered)
@@ -277,6 +281,14 @@ def _typed_choice(store: Store, sender_id: str, question_id: str, text: str) -> 
         authorship.on_behalf_noted(said))
 
 
+def _callback_button(turn: Turn, key: str, easy: bool) -> Turn:
+    """`turn` with the text `key` (texts/ui.yml) and the "Rückruf wünschen" button."""
+    turn.replies.append(Reply(text=texts.text("ui", key, easy),
+                              buttons=texts.pick("ui", "callback_button",
+                                                 "easy" if easy else "standard")))
+    return turn
+
+
 def _free_text(store: Store, sender_id: str, question_id: str, text: str,
                message: Incoming, consent: bool, easy: bool,
                writing: _Writing | None = None) -> Turn:
@@ -298,6 +310,9 @@ def _free_text(store: Store, sender_id: str, question_id: str, text: str,
     if words.is_non_answer(text):
         # "?" or "k.a." is no question about a topic, whatever the NLU made of it
         return Turn(slots={slot: None}).say(f"utter_examples_{question_id}")
+    if callback.only_contact(text):
+        # a phone number or e-mail address alone would reach the export as an answer
+        return _callback_button(Turn(slots={slot: None}), "contact_not_an_answer", easy)
     if message.intent in (*mixed.QUESTION_INTENTS, *mixed.GREETING_INTENTS):
         part = mixed.answer_part(message)
         if part is None:

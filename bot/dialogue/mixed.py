@@ -27,7 +27,11 @@ def answer_part(message: Incoming) -> str | None:
 def other_part(message: Incoming, easy: bool, today: date | None = None) -> Turn:
     """The reply to what the message asked or said besides its answer."""
     if message.intent == "faq":
-        return conversation.faq(message.faq_topic, easy, today)
+        # the words name the topic ("Assistenz gekürzt, muss ich da was machen?"): a topic
+        # the FAQ selector guessed from the rest of a long answer does not outweigh them
+        named = words.asked_topics(message.text)
+        topic = message.faq_topic if not named or message.faq_topic in named else named[0]
+        return conversation.faq(topic, easy, today)
     if message.intent == "budget_calculation":
         return budget_request.answer(message.text, easy, message.budget, today)
     if message.intent == "out_of_scope":

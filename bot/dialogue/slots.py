@@ -54,9 +54,12 @@ class Slot:
     BUDGET_FIGURES = "budget_figures"
 
 
+ANSWER_SLOT_PREFIX = "answer_"
+
+
 def answer_slot(question_id: str) -> str:
     """The interview form's slot of a question: answer_living, …"""
-    return f"answer_{question_id}"
+    return f"{ANSWER_SLOT_PREFIX}{question_id}"
 
 
 def slot_names() -> frozenset[str]:

@@ -40,6 +40,7 @@ def _data() -> dict:
         "non_answer_words": frozenset(fold(w) for w in raw["non_answer_words"]),
         "not_knowing_words": frozenset(fold(w) for w in raw["not_knowing_words"]),
         "empty_words": frozenset(raw["empty_words"]),
+        "contact_words": frozenset(fold(w) for w in raw["contact_words"]),
         "question_words": frozenset(raw["question_words"]),
         "question_verbs": frozenset(raw["question_verbs"]),
         "question_subjects": frozenset(raw["question_subjects"]),
@@ -126,6 +127,12 @@ def nothing_urgent(text: str) -> bool:
 def asks_to_delete_all(text: str) -> bool:
     """The words name more than the item at hand: "alles", "meine Daten", "Profil"."""
     return any(w in _data()["delete_all_words"] for w in tokens(text))
+
+
+def says_only_contact_words(text: str) -> bool:
+    """Nothing in `text` but words that go with a phone number or e-mail address
+    ("meine Nummer ist", "erreichbar unter")."""
+    return set(fold(text).split()) <= _data()["contact_words"]
 
 
 def content_words(text: str, greeting: bool = False) -> list[str]:
