@@ -193,6 +193,9 @@ def test_followup_replies():
     assert reply("manchmal schon", "inform", question_asked=True) == YES
     assert reply("nein, alles gut", "deny", question_asked=True) == NO
     assert reply("ich meine das ernst", "inform", question_asked=False) == YES
+    # after help in English the insistence comes in English
+    assert reply("I mean it", "inform", question_asked=False) == YES
+    assert reply("i'm serious", "inform", question_asked=False) == YES
     # after acute help ("… Sind Sie in Gefahr? …") a typed "ja" brings the help once more;
     # a "nein" to a yes/no question asked again ("Gibt es noch mehr?"), a button or anything
     # else answers that question; a bare "nein" where an open question was asked again

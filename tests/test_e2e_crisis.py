@@ -330,9 +330,13 @@ def test_a_crisis_in_another_language_brings_a_sentence_in_it_and_the_numbers(as
     reply = Chat.texts(chat.send(text))
     assert reply.index("You are not alone.") < reply.index(NUMBER) and "112" in reply
     no_crisis_answer(assistant, chat, text)
-    [marker] = assistant.store.crisis_markers(chat.sender)
+    marker = assistant.store.crisis_markers(chat.sender)[0]
     assert marker.level == "acute"
     assert {"active_ideation", "language_en"} <= set(marker.categories)
+    # an insistence in English escalates like „ich meine das ernst“
+    serious = Chat.texts(chat.send("I mean it"))
+    assert ESCALATED in serious and NUMBER in serious
+    no_crisis_answer(assistant, chat, "I mean it")
     # the dialogue goes on: the next message is no crisis and the question is asked again
     after = chat.send("ok")
     assert NUMBER not in Chat.texts(after) and question_ids(after) == ["living"]

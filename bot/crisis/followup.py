@@ -26,7 +26,9 @@ UNSURE = "unsure"
 
 _INSIST = re.compile(
     r"\b(meine? (das|es|dat) (\w+ )?ernst|ist (\w+ )?ernst( gemeint)?|ernst gemeint|"
-    r"ernsthaft|kein (witz|scherz|spass)|nicht (aus )?(spass|witz)|wirklich so)\b")
+    r"ernsthaft|kein (witz|scherz|spass)|nicht (aus )?(spass|witz)|wirklich so|"
+    # after help in English (data/crisis/other_languages.yml) the insistence comes in English
+    r"i mean it|i'?m serious|i am serious|seriously|not (a )?joke|no joke)\b")
 _YES = re.compile(
     r"^\W*(ja+|jo|jep|jup|yes|jaein|schon|manchmal|oft|ofter|taglich|standig|leider|"
     r"immer wieder|ab und (zu|an)|stimmt|genau|doch|wirklich|ja doch|sehr oft|"
