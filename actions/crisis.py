@@ -39,16 +39,20 @@ _FREE_TEXT_SLOTS = ("urgent_text", "item_decision", "item_correction", "callback
                     "callback_time", "authorship", "authorship_detail")
 
 
+def _waiting_slot(tracker: Tracker) -> str:
+    """The slot the active form waits for ("" outside forms)."""
+    return (tracker.get_slot("requested_slot") or "") if tracker.active_loop_name else ""
+
+
 def _open_question(tracker: Tracker) -> bool:
     """The form waits for the words of a guiding question (not for "Gibt es noch mehr?")."""
-    slot = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-    return bool(slot and slot.startswith(ANSWER_SLOT_PREFIX)) and \
+    return _waiting_slot(tracker).startswith(ANSWER_SLOT_PREFIX) and \
         tracker.get_slot("ask_mode") in (None, ASK_FIRST, ASK_WHAT_ELSE)
 
 
 def _free_text_slot(tracker: Tracker) -> str | None:
-    slot = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
-    if slot and (slot.startswith("answer_") or slot in _FREE_TEXT_SLOTS):
+    slot = _waiting_slot(tracker)
+    if slot.startswith(ANSWER_SLOT_PREFIX) or slot in _FREE_TEXT_SLOTS:
         return slot
     return None
 

@@ -79,3 +79,22 @@ def test_every_language_has_a_reply_with_112_and_a_staff_label():
         assert "112" in language.reply, language.code
         assert f"crisis_category_language_{language.code}" in staff, language.code
         assert language.categories, language.code
+
+
+def test_no_everyday_message_of_the_crisis_data_matches_another_language():
+    """Over every everyday message of the evaluation and training data (German, with
+    learners' English in it) the other-language patterns stay quiet; counted, no text
+    printed (the held-out sets are never shown message by message)."""
+    import yaml
+
+    from bot.crisis.classifier import WRITTEN_DIR
+    from bot.settings import ROOT
+
+    files = [*sorted((ROOT / "tests" / "data" / "crisis").glob("*.yml")),
+             *sorted(WRITTEN_DIR.glob("*.yml"))]
+    everyday = [item["text"] for path in files
+                for item in yaml.safe_load(path.read_text(encoding="utf-8"))["examples"]
+                if item["label"] == "none"]
+    assert len(everyday) > 15_000
+    matched = sum(other_languages.signals(text) is not None for text in everyday)
+    assert matched == 0, f"{matched} everyday messages match another language's patterns"
