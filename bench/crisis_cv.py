@@ -39,8 +39,8 @@ from bot.crisis import (  # noqa: E402
 )
 from bot.crisis.lexicon import lexicon  # noqa: E402
 
-THRESHOLDS = sorted({0.3, 0.32, 0.4, 0.5, 0.6, UNSURE_THRESHOLD, 0.8, 0.9, CLASSIFIER_THRESHOLD,
-                     0.95})
+THRESHOLDS = sorted({0.25, 0.28, 0.3, 0.32, 0.4, 0.5, 0.6, UNSURE_THRESHOLD, 0.8, 0.9,
+                     CLASSIFIER_THRESHOLD, 0.95})
 
 
 def writer_of(path: Path) -> str:

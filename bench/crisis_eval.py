@@ -2,7 +2,7 @@
 negatives — for the component (bot.crisis.assess) and end to end (the running assistant:
 Rasa with the trained model and the action server, through the REST channel).
 
-    .venv/bin/python bench/crisis_eval.py [--part dev|heldout|heldout_b|…|heldout_g|all]
+    .venv/bin/python bench/crisis_eval.py [--part dev|heldout|heldout_b|…|heldout_h|all]
                                           [--component-only] [--errors]
 
 End to end, every message is sent as an answer to a guiding question in a conversation of its
@@ -44,7 +44,7 @@ class Outcome:
 # dev/heldout: the first evaluation set (split once); heldout_b … heldout_g: sets by other
 # writers, written later and only ever read for their figures
 PARTS = ("dev", "heldout", "heldout_b", "heldout_c", "heldout_d", "heldout_e", "heldout_f",
-         "heldout_g")
+         "heldout_g", "heldout_h")
 
 
 def load(part: str) -> list[dict]:

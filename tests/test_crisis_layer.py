@@ -109,7 +109,8 @@ FIGURE_GUARDS = [
     # messages caught, one of them decided. Seventh session (writers ao-at, asked from 0.32):
     # every message caught, 11 everyday messages asked, none decided. Eighth session (writers
     # au-aw, asked from 0.3, 25 everyday answers about where one lives): one concern message
-    # of 119 missed, 12 asked, none decided.
+    # of 119 missed, 12 asked, none decided. Ninth session (writers ax-az, asked from
+    # 0.28): every message caught, 11 asked, none decided.
     ("dev", 0.99, 0.99, 1, 12),
     # 2026-12-01 (third session), after writers y and z: one acute message fewer (116 of 120)
     # and two everyday messages asked instead of decided. Fourth session (writers aa-ae,
@@ -118,32 +119,38 @@ FIGURE_GUARDS = [
     # classifier): 3 caught, 1 decided. Sixth session: one concern message of 44 missed,
     # 5 everyday messages caught, 1 decided. Seventh session: two concern messages of 44
     # missed (one more), the same 5 everyday messages. Eighth session: one concern message
-    # missed (one fewer), the same 5.
-    ("heldout", 0.96, 0.95, 1, 4),
+    # missed (one fewer), the same 5. Ninth session (writers ax-az, asked from 0.28): one
+    # acute message more caught (117 of 120), every concern message, 6 everyday messages
+    # caught (one more asked), 1 decided.
+    ("heldout", 0.97, 0.99, 1, 5),
     # heldout_b.yml: other writers, written 2026-12-01 before it was read. Fifth session
     # (writers af, ag, the averaged classifier): 16 of 306 everyday messages caught instead
     # of 18, 3 decided instead of 2. Sixth session: 19 caught, 3 decided. Seventh: 17, 3.
-    # Eighth (writers au-aw, asked from 0.3): 19, 3.
-    ("heldout_b", 0.98, 0.99, 3, 16),
+    # Eighth (writers au-aw, asked from 0.3): 19, 3. Ninth (writers ax-az, asked from
+    # 0.28): 20, 2.
+    ("heldout_b", 0.98, 0.99, 2, 18),
     # heldout_c.yml: 14 other personas, written 2026-12-01 blind to the layer (first read on
     # the layer as it was, then after each session's changes). Fifth session (writers af, ag,
     # the averaged classifier): every crisis message caught, 24 everyday messages caught (4
     # decided) instead of 29 (5). Sixth session: 22 caught, 4 decided. Seventh: 24, 3.
-    # Eighth: 20, 3.
-    ("heldout_c", 0.99, 0.99, 3, 21),
+    # Eighth: 20, 3. Ninth (writers ax-az, asked from 0.28): 21, 4.
+    ("heldout_c", 0.99, 0.99, 4, 17),
     # heldout_d.yml: 15 new personas, written 2026-12-02 blind to the layer; first read on
     # the layer as it was (acute 1.0, concern 0.988, 24 everyday messages caught, 5 decided);
     # after writers af, ag and the averaged classifier one acute message of 190 missed, 18
     # everyday messages caught, 4 decided. Sixth session: 17 caught, 3 decided. Seventh
     # session: every acute message caught, two concern messages of 83 missed (one more),
-    # 15 caught, 3 decided. Eighth session: the same recall, 18 caught, 2 decided.
-    ("heldout_d", 0.99, 0.97, 3, 16),
+    # 15 caught, 3 decided. Eighth session: the same recall, 18 caught, 2 decided. Ninth
+    # session (writers ax-az, asked from 0.28): one concern message missed (one fewer), 16
+    # caught, 2 decided.
+    ("heldout_d", 0.99, 0.98, 2, 14),
     # heldout_e.yml: 12 new personas, written 2026-12-02 (sixth session) blind to the layer;
     # first read on the layer as committed before the session's changes (acute 0.981,
     # concern 1.0, 18 everyday messages caught, 3 decided); after writers ah-an and asking
     # from 0.35: acute 0.987, 19 caught, 4 decided. Seventh session: 18 caught, 2 decided.
-    # Eighth session: acute 0.994 (153 of 154), 19 caught, 2 decided.
-    ("heldout_e", 0.98, 0.99, 2, 17),
+    # Eighth session: acute 0.994 (153 of 154), 19 caught, 2 decided. Ninth session
+    # (writers ax-az, asked from 0.28): the same recall, 19 caught, 2 decided.
+    ("heldout_e", 0.99, 0.99, 2, 17),
     # heldout_f.yml: 12 new personas, written 2026-12-02 (seventh session) blind to the
     # layer; first read on the layer as committed before the session's changes (acute
     # 0.987, concern 1.0, 13 everyday messages caught, 1 decided); after writers ao-at and
@@ -153,8 +160,14 @@ FIGURE_GUARDS = [
     # heldout_g.yml: 12 new personas, written 2026-12-02 (eighth session) blind to the layer;
     # first read on the layer as committed before the session's changes: acute 0.993 (151 of
     # 152), concern 1.0, 20 everyday messages caught, 4 decided; after writers au-aw and
-    # asking from 0.3: the same recall, 16 caught, 3 decided.
-    ("heldout_g", 0.99, 0.99, 3, 13),
+    # asking from 0.3: the same recall, 16 caught, 3 decided. Ninth session (writers ax-az,
+    # asked from 0.28): the same recall, 17 caught, 4 decided.
+    ("heldout_g", 0.99, 0.99, 4, 13),
+    # heldout_h.yml: 12 new personas, written 2026-12-02 (ninth session) blind to the layer;
+    # first read on the layer as committed before the session's changes: acute 0.993 (151 of
+    # 152), concern 1.0, 16 everyday messages caught, 1 decided; after writers ax-az and
+    # asking from 0.28: the same recall, 13 caught, 1 decided.
+    ("heldout_h", 0.99, 0.99, 1, 12),
 ]
 
 

@@ -200,6 +200,27 @@ def test_read_back_removal_words_act_on_the_item_never_on_all_data(assistant, ch
     assert "/remove_item" in button_payloads(reply)          # the next item
 
 
+def test_a_typed_remove_naming_another_item_removes_that_item_not_the_one_shown(
+        assistant, chat):
+    """Found trying it: "Streichen Sie den Treff bitte" while the wish to stay in Barmbek
+    was shown removed the wish and kept the Treff."""
+    wish = "Ich will in meiner Wohnung in Barmbek bleiben."
+    treff = "Im Stadtteil gibt es einen Treff, da war ich mal."
+    to_readback(chat, {**SIMPLE, "living": wish, "neighbourhood": treff})
+    before = summary.pending_items(assistant.store, chat.sender)
+    shown = before[0]
+    assert shown.text == wish
+    named = [i for i in before if "Treff" in i.text]
+    assert len(named) == 1
+    reply = chat.send("Streichen Sie den Treff bitte.")
+    assert named[0].text in texts(reply) and "entfernt" in texts(reply)
+    assert assistant.store.item_decisions(chat.sender)[named[0].key].status == "removed"
+    assert wish in active(assistant, chat)
+    pending = summary.pending_items(assistant.store, chat.sender)
+    assert pending[0].key == shown.key                      # the wish comes again
+    assert wish in texts(reply) and "/remove_item" in button_payloads(reply)
+
+
 @pytest.mark.parametrize(("word", "status"), [("passt", "confirmed"), ("stimmt", "confirmed")])
 def test_read_back_confirm_words(assistant, chat, word, status):
     to_readback(chat)

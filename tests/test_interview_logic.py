@@ -319,3 +319,88 @@ def test_a_topic_named_by_the_words_outweighs_the_faq_selectors_guess():
     assert faq_entry("widerspruch").text.standard[:50] in turn.replies[0].text
     plain = mixed.other_part(Incoming("Was kostet das?", "faq", "kosten"), easy=False)
     assert faq_entry("kosten").text.standard[:50] in plain.replies[0].text
+
+
+def _read_back_of(store, answers: list[tuple[str, str]]) -> str:
+    """Answers given, the read-back begun: the key of the item shown first."""
+    for qid, text in answers:
+        interview.handle_value(store, "s", qid, text, "first", True)
+    return summary.ask_next(store, "s").slots["current_item"]
+
+
+def _shown(store, key: str) -> str:
+    return next(i.text for i in summary.pending_items(store, "s") if i.key == key)
+
+
+ANSWERS = [("living", "Ich will in meiner Wohnung in Barmbek bleiben."),
+           ("neighbourhood", "Im Stadtteil gibt es einen Treff, da war ich mal."),
+           ("contribution", "Ich gieße die Blumen im Hof für alle.")]
+
+
+def test_a_remove_request_naming_another_item_removes_that_one_not_the_one_shown(store):
+    """Found trying it: "Streichen Sie den Treff bitte" while the wish to stay in Barmbek
+    was shown removed the wish."""
+    first = _read_back_of(store, ANSWERS)
+    assert "Barmbek" in _shown(store, first)
+    turn = summary.decide_message(store, "s", first, "remove",
+                                  Incoming(text="Streichen Sie den Treff bitte.",
+                                           intent="remove_item"))
+    assert [r.response for r in turn.replies] == ["utter_item_removed_named"]
+    assert "Treff" in turn.replies[0].variables["item"]
+    pending = [i.text for i in summary.pending_items(store, "s")]
+    assert any("Barmbek" in t for t in pending)          # still shown, still open
+    assert not any("Treff" in t for t in pending)
+    assert not any("Treff" in a.text for a in store.active_answers("s"))
+    assert summary.ask_next(store, "s").slots["current_item"] == first
+
+
+def test_a_remove_request_naming_the_item_shown_or_nothing_removes_the_item_shown(store):
+    first = _read_back_of(store, ANSWERS)
+    summary.decide_message(store, "s", first, "remove",
+                           Incoming(text="Barmbek bitte rausnehmen", intent="remove_item"))
+    assert not any("Barmbek" in a.text for a in store.active_answers("s"))
+    second = summary.ask_next(store, "s").slots["current_item"]
+    summary.decide_message(store, "s", second, "remove",
+                           Incoming(text="Das brauche ich nicht mehr, weg damit",
+                                    intent="remove_item"))
+    assert [a.text for a in store.active_answers("s")] == [ANSWERS[2][1]]
+
+
+def test_a_remove_request_naming_several_other_items_removes_nothing(store):
+    first = _read_back_of(store, [ANSWERS[0],
+                                  ("people", "Meine Nachbarin hilft beim Einkaufen."),
+                                  ("contribution", "Ich helfe meiner Nachbarin im Garten.")])
+    before = summary.pending_items(store, "s")
+    turn = summary.decide_message(store, "s", first, "remove",
+                                  Incoming(text="Die Nachbarin bitte streichen",
+                                           intent="remove_item"))
+    assert [r.response for r in turn.replies] == ["utter_readback_which_item"]
+    assert len(store.active_answers("s")) == 3
+    assert summary.pending_items(store, "s") == before
+
+
+def test_a_remove_request_typed_as_the_correction_removes_the_item_it_names(store):
+    first = _read_back_of(store, ANSWERS)
+    summary.decide(store, "s", first, "change")
+    turn = summary.correct(store, "s", first, "Streichen Sie den Treff bitte.",
+                           Incoming(text="Streichen Sie den Treff bitte."))
+    assert [r.response for r in turn.replies] == ["utter_item_removed_named"]
+    assert turn.slots["awaiting_correction"] is False
+    # the wish is not "corrected" into the remove request and comes again
+    assert [a.text for a in store.active_answers("s")] == [ANSWERS[0][1], ANSWERS[2][1]]
+    assert store.correction_history("s") == []
+    assert "Barmbek" in _shown(store, summary.ask_next(store, "s").slots["current_item"])
+
+
+def test_a_correction_with_other_words_and_no_remove_word_stays_a_correction(store):
+    """"Nein, das war mein Bruder" names no remove: it corrects the item shown."""
+    first = _read_back_of(store, [("people", "Meine Schwester hilft mir."),
+                                  ("contribution", "Ich fahre meinen Bruder zum Sport.")])
+    summary.decide(store, "s", first, "change")
+    others = [i.key for i in summary.pending_items(store, "s") if i.key != first]
+    turn = summary.correct(store, "s", first, "Mein Bruder hilft mir.",
+                           Incoming(text="Mein Bruder hilft mir."))
+    assert [r.response for r in turn.replies] == ["utter_item_corrected"]
+    decision = store.item_decisions("s")[first]
+    assert (decision.status, decision.corrected_text) == ("corrected", "Mein Bruder hilft mir.")
+    assert [i.key for i in summary.pending_items(store, "s")] == others

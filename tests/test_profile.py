@@ -141,6 +141,22 @@ def test_second_person_turns_the_words_around():
         "Ihnen ist wichtig, dass Sie selbst entscheiden.")
 
 
+def test_second_person_also_turns_a_verb_whose_ich_is_left_out():
+    """Found trying it: "… vorlesen lassen und koche selbst" was read back as "Sie können
+    … und koche selbst"."""
+    assert to_second_person("Ich kann mit dem Tablet vorlesen lassen und koche selbst.") == (
+        "Sie können mit dem Tablet vorlesen lassen und kochen selbst.")
+    assert to_second_person("ich spiele fußball und gehe schwimmen") == (
+        "Sie spielen fußball und gehen schwimmen")
+    assert to_second_person("Ich koche und habe einen Garten.") == (
+        "Sie kochen und haben einen Garten.")
+    # a noun typed in lower case, a pronoun, and a verb with its own subject stay
+    assert to_second_person("Ich wohne mit Mama und katze") == "Sie wohnen mit Mama und katze"
+    assert to_second_person("Ich gehe einkaufen und meine Schwester hilft mir.") == (
+        "Sie gehen einkaufen und Ihre Schwester hilft Ihnen.")
+    assert to_second_person("Meine Mutter kocht und putze") == "Ihre Mutter kocht und putze"
+
+
 def test_structured_items_are_read_back_as_short_sentences(store):
     fill(store)
     items = summary.pending_items(store, "p1")

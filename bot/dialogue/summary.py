@@ -130,19 +130,20 @@ def _readback_items(entry: AnswerItems, about: str | None = None) -> list[ReadBa
             for read in reads.values() if host[read.key] == read.key]
 
 
-def pending_items(store: Store, sender_id: str) -> list[ReadBackItem]:
+def _all_items(store: Store, sender_id: str) -> list[tuple[ReadBackItem, AnswerItems]]:
+    """Every item of the read-back, decided or not, with the answer it comes from."""
     from bot.dialogue.authorship import ON_BEHALF, person_name
 
-    decided = store.item_decisions(sender_id)
     writing = store.authorship(sender_id)
     about = person_name(writing) if writing.mode == ON_BEHALF else None
-    result = []
-    for entry in _derived(store, sender_id):
-        for item in _readback_items(entry, about):
-            if item.key in decided or (item.item is None and entry.answer.confirmed):
-                continue
-            result.append(item)
-    return result
+    return [(item, entry) for entry in _derived(store, sender_id)
+            for item in _readback_items(entry, about)]
+
+
+def pending_items(store: Store, sender_id: str) -> list[ReadBackItem]:
+    decided = store.item_decisions(sender_id)
+    return [item for item, entry in _all_items(store, sender_id)
+            if item.key not in decided and not (item.item is None and entry.answer.confirmed)]
 
 
 def ask_next(store: Store, sender_id: str, easy: bool = False,
@@ -174,6 +175,54 @@ def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | No
         if item.key == key:
             return item
     return None
+
+
+def _kept_items(store: Store, sender_id: str) -> list[ReadBackItem]:
+    """Every item of the read-back not removed: pending and already decided ones."""
+    decided = store.item_decisions(sender_id)
+    return [item for item, _ in _all_items(store, sender_id)
+            if item.key not in decided or decided[item.key].status != "removed"]
+
+
+# _named_item's answer when the words name several other items equally
+UNCLEAR = "unclear"
+
+
+def _named_item(store: Store, sender_id: str, current: ReadBackItem,
+                text: str) -> ReadBackItem | str | None:
+    """The other item a remove request names ("Streichen Sie den Treff" while the item
+    shown is the wish to stay in Barmbek): the one item whose words it shares more of
+    than the current item's; UNCLEAR when several share as many; None when it names
+    the current item or nothing in particular (then it means the item shown)."""
+    said = words.naming_stems(text)
+    if not said:
+        return None
+    here = len(said & words.naming_stems(current.text))
+    scored = [(len(said & words.naming_stems(item.text)), item)
+              for item in _kept_items(store, sender_id) if item.key != current.key]
+    best = max((score for score, _ in scored), default=0)
+    if best <= here:
+        return None
+    named = [item for score, item in scored if score == best]
+    return named[0] if len(named) == 1 else UNCLEAR
+
+
+def _remove_named(store: Store, sender_id: str, current: ReadBackItem, text: str,
+                  turn: Turn) -> Turn | None:
+    """Remove the other item a remove request names, or say that it is unclear which
+    one; None when it names the item shown. The item shown stays open either way."""
+    named = _named_item(store, sender_id, current, text)
+    if named is None:
+        return None
+    if named == UNCLEAR:
+        return turn.say("utter_readback_which_item")
+    assert isinstance(named, ReadBackItem)
+    if named.item is None:
+        store.supersede_answers(sender_id, [named.answer_id], status="removed")
+    _decide_item(store, sender_id, named, "removed")
+    if named.item is not None:
+        _confirm_decided_answers(store, sender_id)
+    return turn.say("utter_item_removed_named", item=quote(named.text))
 
 
 def _confirm_decided_answers(store: Store, sender_id: str) -> None:
@@ -214,6 +263,15 @@ def decide_message(store: Store, sender_id: str, key: str | None, value: str,
     if decision is None:
         # anything else: a hint with the words that work, and the item again
         return Turn(slots={Slot.ITEM_DECISION: None}).say("utter_readback_choose")
+    current = _current(store, sender_id, key)
+    if decision == REMOVE and typed is None and current is not None \
+            and words.is_typed(message.text):
+        # the words may name another item ("Streichen Sie den Treff"): never the one shown
+        # instead
+        named = _remove_named(store, sender_id, current, message.text,
+                              Turn(slots={Slot.ITEM_DECISION: None}))
+        if named is not None:
+            return named
     return decide(store, sender_id, key, decision)
 
 
@@ -275,6 +333,12 @@ def correct(store: Store, sender_id: str, key: str | None, text: str,
         return decide(store, sender_id, key, CONFIRM).then(turn).say("utter_item_kept")
     if typed == words.REMOVE:
         return decide(store, sender_id, key, REMOVE).then(turn)
+    if typed is None and words.is_typed(text) and words.says_remove(text):
+        # "Streichen Sie den Treff" while the right words for another item are asked for:
+        # that item goes, and this one is no correction of it
+        named = _remove_named(store, sender_id, item, text, turn)
+        if named is not None:
+            return named
     if typed is not None or not words.is_typed(text) or words.is_non_answer(text) \
             or message.intent == "dont_know":
         return turn.say("utter_item_unchanged")

@@ -269,3 +269,31 @@ def asked_topics(text: str) -> list[str]:
             asked |= set(tokens(parts[i - 1].text))
         said |= asked
     return [topic for topic, keys in topics.items() if said & keys]
+
+
+# words compared by their first letters, so that "Treff" names "Treffpunkt" and "Chor"
+# names "Chorprobe" ("gehe"/"gehen" alike)
+_STEM = 5
+
+
+@lru_cache(maxsize=1)
+def _not_naming() -> frozenset[str]:
+    """Words that name no item of the read-back: the choice words, the fillers and German
+    function words (spaCy's list: "mehr", "wieder", "hin")."""
+    from spacy.lang.de.stop_words import STOP_WORDS
+
+    data = _data()
+    choice_words = set().union(*(allowed for allowed, _ in data["choices"].values()))
+    return frozenset(STOP_WORDS | choice_words | data["fillers"])
+
+
+def naming_stems(text: str) -> set[str]:
+    """What `text` could name an item by: its content words without choice and function
+    words, cut to their first letters ("Streichen Sie den Treff" → {"treff"})."""
+    return {w[:_STEM] for w in content_words(text) if w not in _not_naming()}
+
+
+def says_remove(text: str) -> bool:
+    """A remove word among other words ("Streichen Sie den Treff bitte")."""
+    needed = _data()["choices"][REMOVE][1]
+    return any(w in needed for w in tokens(text))

@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.lang.de.stop_words import STOP_WORDS
+
 from bot import texts
 from bot.dialogue import quote
 from bot.extraction import SUBORDINATORS, clauses, is_verb_like, sentences
@@ -64,8 +66,16 @@ def to_second_person(text: str) -> str:
     doc = load_pipeline()(text)
     replaced: dict[int, str] = {}
     for sentence in sentences(doc):
+        before_had_ich = False
         for start, end in clauses(doc, *sentence):
             has_ich = any(t.lower_ == "ich" for t in doc[start:end])
+            carried = False             # this clause goes on with the "ich" before it
+            for token in doc[start:end]:
+                form = (has_ich or before_had_ich) and _coordinated_verb(token, rules["verbs"])
+                if form:
+                    replaced[token.i] = form                 # "und koche" → "und kochen"
+                    carried = carried or token.i == start + 1
+            before_had_ich = has_ich or carried
             subordinate = doc[start].lower_ in SUBORDINATORS
             for token in doc[start:end]:
                 verb_position = (token.i == end - 1 and subordinate) or any(
@@ -81,6 +91,40 @@ def to_second_person(text: str) -> str:
                     if form:
                         replaced[token.i] = form
     return "".join(replaced.get(t.i, t.text) + t.whitespace_ for t in doc).strip()
+
+
+# "ich kann lesen und koche selbst": after one of these the "ich" may be left out
+_COORDINATORS = frozenset({"und", "oder", "aber", "sondern", "u"})
+
+
+# function words that would pass for a verb with an "n" ("meine" → "meinen", "eine" →
+# "einen"): spaCy's German stop words
+_NOT_COORDINATED = frozenset(STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _verb_lemmas() -> frozenset[str]:
+    """The verbs the lemmatizer's lookup table knows ("kochen", "putzen"): German verb
+    lemmas are written in lower case, nouns capitalised ("Katze")."""
+    table = load_pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    return frozenset(lemma for lemma in table.values()
+                     if isinstance(lemma, str) and lemma.endswith("en") and lemma.islower())
+
+
+def _coordinated_verb(token, table: dict[str, str]) -> str | None:
+    """The "Sie" form of a first-person verb right after "und"/"oder" that has no "ich" of
+    its own ("… und koche selbst" → "kochen"), or None: a verb of the table, or a word in
+    lower case ending in -e whose form with "n" is a verb the lemmatizer knows — so that a
+    noun typed in lower case ("und katze") stays as it is."""
+    lower = token.lower_
+    if token.i == 0 or token.doc[token.i - 1].lower_ not in _COORDINATORS or token.is_title:
+        return None
+    if lower in table:
+        return table[lower]
+    if (lower.endswith("e") and token.is_alpha and lower not in _grammar()["not_verbs"]
+            and lower not in _NOT_COORDINATED and lower + "n" in _verb_lemmas()):
+        return lower + "n"
+    return None
 
 
 # words that turn a statement around: a sentence with one is read back in the person's
