@@ -221,6 +221,27 @@ def test_a_typed_remove_naming_another_item_removes_that_item_not_the_one_shown(
     assert wish in texts(reply) and "/remove_item" in button_payloads(reply)
 
 
+def test_own_words_at_the_read_back_remove_or_correct_the_item_they_name(assistant, chat):
+    """Found trying it: "die oma bitte raus, die ist letztes jahr gestorben" and "Das mit
+    dem Sportverein stimmt nicht, da war ich nie" got the hint for the item shown, and both
+    items were confirmed with the rest."""
+    to_readback(chat, {**SIMPLE, "people": "Mein Freund Kai und meine Oma.",
+                       "neighbourhood": "Es gibt einen Sportverein und die Bücherhalle."})
+    before = summary.pending_items(assistant.store, chat.sender)
+    shown = before[0]
+    grandmother = [i for i in before if "Oma" in i.text]
+    club = next(i for i in before if "Sportverein" in i.text)
+    chat.send("die oma bitte raus, die ist letztes jahr gestorben")
+    decisions = assistant.store.item_decisions(chat.sender)
+    assert grandmother and all(decisions[i.key].status == "removed" for i in grandmother)
+    asked = chat.send("Das mit dem Sportverein stimmt nicht, da war ich nie")
+    assert CORRECTION_PROMPT in texts(asked) and club.text in texts(asked)
+    chat.send("Ich gehe manchmal in die Bücherhalle.")
+    assert "Ich gehe manchmal in die Bücherhalle." in active(assistant, chat)
+    assert club.text not in active(assistant, chat)
+    assert summary.pending_items(assistant.store, chat.sender)[0].key == shown.key
+
+
 @pytest.mark.parametrize(("word", "status"), [("passt", "confirmed"), ("stimmt", "confirmed")])
 def test_read_back_confirm_words(assistant, chat, word, status):
     to_readback(chat)

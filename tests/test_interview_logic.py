@@ -404,3 +404,47 @@ def test_a_correction_with_other_words_and_no_remove_word_stays_a_correction(sto
     decision = store.item_decisions("s")[first]
     assert (decision.status, decision.corrected_text) == ("corrected", "Mein Bruder hilft mir.")
     assert [i.key for i in summary.pending_items(store, "s")] == others
+
+
+TRIED = [("living", "Ich möchte in Wilhelmsburg wohnen bleiben und wieder arbeiten gehen."),
+         ("people", "Mein Freund Kai und meine Oma."),
+         ("neighbourhood", "Es gibt einen Sportverein und die Bücherhalle.")]
+
+
+def test_own_words_that_name_an_item_and_a_remove_word_remove_it(store):
+    """Found trying it: "die oma bitte raus, die ist letztes jahr gestorben" (the NLU saw
+    no remove request) got "Bitte sagen Sie mir zu diesem Punkt …", and the grandmother
+    was confirmed with the rest."""
+    first = _read_back_of(store, TRIED)
+    grandmother = [i for i in summary.pending_items(store, "s") if "Oma" in i.text]
+    turn = summary.decide_message(store, "s", first, "",
+                                  Incoming(text="die oma bitte raus, die ist letztes jahr "
+                                                "gestorben", intent="inform"))
+    assert [r.response for r in turn.replies] == ["utter_item_removed_named"]
+    decisions = store.item_decisions("s")
+    assert grandmother and all(decisions[i.key].status == "removed" for i in grandmother)
+    assert summary.ask_next(store, "s").slots["current_item"] == first
+    # naming the item shown with a remove word removes it
+    summary.decide_message(store, "s", first, "",
+                           Incoming(text="wilhelmsburg raus bitte", intent="inform"))
+    assert first not in [i.key for i in summary.pending_items(store, "s")]
+
+
+def test_own_words_that_say_another_item_is_wrong_ask_for_its_right_words(store):
+    """Found trying it: "Das mit dem Sportverein stimmt nicht, da war ich nie" got the hint
+    for the item shown, and the Sportverein was confirmed later."""
+    first = _read_back_of(store, TRIED)
+    club = next(i for i in summary.pending_items(store, "s") if "Sportverein" in i.text)
+    turn = summary.decide_message(store, "s", first, "",
+                                  Incoming(text="Das mit dem Sportverein stimmt nicht, da "
+                                                "war ich nie", intent="inform"))
+    assert turn.slots == {"item_decision": None, "current_item": club.key,
+                          "awaiting_correction": True}
+    summary.correct(store, "s", club.key, "Ich gehe manchmal in die Bücherhalle.",
+                    Incoming(text="Ich gehe manchmal in die Bücherhalle."))
+    assert store.correction_history("s")[0].old_text == club.text
+    assert summary.ask_next(store, "s").slots["current_item"] == first   # shown again
+    # words that name nothing and no choice: the hint, nothing decided
+    hint = summary.decide_message(store, "s", first, "",
+                                  Incoming(text="hmm weiß nicht", intent="inform"))
+    assert [r.response for r in hint.replies] == ["utter_readback_choose"]

@@ -171,7 +171,9 @@ def _decide_item(store: Store, sender_id: str, item: ReadBackItem, status: str,
 
 
 def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | None:
-    for item in pending_items(store, sender_id):
+    """The item `key`: one still open, or one decided before that the person named to
+    correct it ("Das mit dem Sportverein stimmt nicht")."""
+    for item in [*pending_items(store, sender_id), *_kept_items(store, sender_id)]:
         if item.key == key:
             return item
     return None
@@ -190,10 +192,10 @@ UNCLEAR = "unclear"
 
 def _named_item(store: Store, sender_id: str, current: ReadBackItem,
                 text: str) -> ReadBackItem | str | None:
-    """The other item a remove request names ("Streichen Sie den Treff" while the item
-    shown is the wish to stay in Barmbek): the one item whose words it shares more of
-    than the current item's; UNCLEAR when several share as many; None when it names
-    the current item or nothing in particular (then it means the item shown)."""
+    """The item a request names ("Streichen Sie den Treff" while the item shown is the
+    wish to stay in Barmbek): the other item whose words it shares more of than the
+    current item's; UNCLEAR when several share as many; `current` when it shares words
+    with the current item at least as much; None when it names no item."""
     said = words.naming_stems(text)
     if not said:
         return None
@@ -202,7 +204,7 @@ def _named_item(store: Store, sender_id: str, current: ReadBackItem,
               for item in _kept_items(store, sender_id) if item.key != current.key]
     best = max((score for score, _ in scored), default=0)
     if best <= here:
-        return None
+        return current if here else None
     named = [item for score, item in scored if score == best]
     return named[0] if len(named) == 1 else UNCLEAR
 
@@ -212,7 +214,7 @@ def _remove_named(store: Store, sender_id: str, current: ReadBackItem, text: str
     """Remove the other item a remove request names, or say that it is unclear which
     one; None when it names the item shown. The item shown stays open either way."""
     named = _named_item(store, sender_id, current, text)
-    if named is None:
+    if named is None or named is current:
         return None
     if named == UNCLEAR:
         return turn.say("utter_readback_which_item")
@@ -260,19 +262,41 @@ def decide_message(store: Store, sender_id: str, key: str | None, value: str,
         # a request of its own ("alle meine Daten löschen", an FAQ question): the rules
         return Turn(slots={Slot.ITEM_DECISION: None}, reject=True)
     decision = typed or (value if value in DECISIONS else None)
+    current = _current(store, sender_id, key)
+    if typed is None and decision in (None, REMOVE) and current is not None \
+            and words.is_typed(message.text):
+        named = _named_in_words(store, sender_id, current, message.text, decision)
+        if named is not None:
+            return named
     if decision is None:
         # anything else: a hint with the words that work, and the item again
         return Turn(slots={Slot.ITEM_DECISION: None}).say("utter_readback_choose")
-    current = _current(store, sender_id, key)
-    if decision == REMOVE and typed is None and current is not None \
-            and words.is_typed(message.text):
-        # the words may name another item ("Streichen Sie den Treff"): never the one shown
-        # instead
-        named = _remove_named(store, sender_id, current, message.text,
-                              Turn(slots={Slot.ITEM_DECISION: None}))
-        if named is not None:
-            return named
     return decide(store, sender_id, key, decision)
+
+
+def _named_in_words(store: Store, sender_id: str, current: ReadBackItem, text: str,
+                    decision: str | None) -> Turn | None:
+    """A reply in the person's own words that names an item: "Streichen Sie den Treff"
+    removes the Treff, never the item shown instead; "die oma bitte raus" removes the
+    item about the grandmother; "Das mit dem Sportverein stimmt nicht" asks for the right
+    words of that item. None: the words decide nothing of their own."""
+    turn = Turn(slots={Slot.ITEM_DECISION: None})
+    if decision == REMOVE or words.says_remove(text):
+        removed = _remove_named(store, sender_id, current, text, turn)
+        if removed is not None:
+            return removed
+        if decision is None and _named_item(store, sender_id, current, text) is current:
+            return decide(store, sender_id, current.key, REMOVE)
+        return None
+    if decision is None and words.says_change(text):
+        named = _named_item(store, sender_id, current, text)
+        if named is current:
+            return decide(store, sender_id, current.key, CHANGE)
+        if isinstance(named, ReadBackItem):
+            # the right words for that item first; the item shown comes again afterwards
+            return Turn(slots={Slot.ITEM_DECISION: None, Slot.CURRENT_ITEM: named.key,
+                               Slot.AWAITING_CORRECTION: True})
+    return None
 
 
 def decide(store: Store, sender_id: str, key: str | None, decision: str) -> Turn:

@@ -297,3 +297,9 @@ def says_remove(text: str) -> bool:
     """A remove word among other words ("Streichen Sie den Treff bitte")."""
     needed = _data()["choices"][REMOVE][1]
     return any(w in needed for w in tokens(text))
+
+
+def says_change(text: str) -> bool:
+    """A change word among other words ("Das mit dem Sportverein stimmt nicht")."""
+    needed = _data()["choices"][CHANGE][1]
+    return any(w in needed for w in tokens(text))
