@@ -444,6 +444,13 @@ def test_own_words_that_say_another_item_is_wrong_ask_for_its_right_words(store)
                     Incoming(text="Ich gehe manchmal in die Bücherhalle."))
     assert store.correction_history("s")[0].old_text == club.text
     assert summary.ask_next(store, "s").slots["current_item"] == first   # shown again
+    # "nicht" alone calls nothing wrong: "ja aber nicht ohne meine oma" at the wish (tried
+    # live with a cat) is no correction of the item about the grandmother
+    other = summary.decide_message(store, "s", first, "",
+                                   Incoming(text="ja aber nicht ohne meine oma",
+                                            intent="inform"))
+    assert [r.response for r in other.replies] == ["utter_readback_choose"]
+    assert "current_item" not in other.slots
     # words that name nothing and no choice: the hint, nothing decided
     hint = summary.decide_message(store, "s", first, "",
                                   Incoming(text="hmm weiß nicht", intent="inform"))

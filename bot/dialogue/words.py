@@ -299,7 +299,17 @@ def says_remove(text: str) -> bool:
     return any(w in needed for w in tokens(text))
 
 
+# "nicht" alone says nothing about an item ("ja, aber nicht ohne meine Katze"); it says
+# "wrong" beside one of these ("stimmt nicht", "passt nicht", "nicht richtig")
+_WRONG_WITH_NOT = frozenset({"stimmt", "stimmen", "passt", "richtig"})
+_NOT = frozenset({"nicht", "nich", "net"})
+_NO_WORDS = frozenset({"nein", "nee", "ne", "nö", "noe"})
+
+
 def says_change(text: str) -> bool:
-    """A change word among other words ("Das mit dem Sportverein stimmt nicht")."""
-    needed = _data()["choices"][CHANGE][1]
-    return any(w in needed for w in tokens(text))
+    """Words that call something wrong ("Das mit dem Sportverein stimmt nicht", "falsch",
+    "bitte ändern"): a change word other than a bare "nein"/"nicht", or "nicht" beside
+    "stimmt", "passt", "richtig"."""
+    said = set(tokens(text))
+    strong = _data()["choices"][CHANGE][1] - _NOT - _NO_WORDS
+    return bool(said & strong) or bool(said & _NOT and said & _WRONG_WITH_NOT)
