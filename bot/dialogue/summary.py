@@ -173,7 +173,7 @@ def _decide_item(store: Store, sender_id: str, item: ReadBackItem, status: str,
 def _current(store: Store, sender_id: str, key: str | None) -> ReadBackItem | None:
     """The item `key`: one still open, or one decided before that the person named to
     correct it ("Das mit dem Sportverein stimmt nicht")."""
-    for item in [*pending_items(store, sender_id), *_kept_items(store, sender_id)]:
+    for item in _kept_items(store, sender_id):      # the open items are among them
         if item.key == key:
             return item
     return None
@@ -209,21 +209,15 @@ def _named_item(store: Store, sender_id: str, current: ReadBackItem,
     return named[0] if len(named) == 1 else UNCLEAR
 
 
-def _remove_named(store: Store, sender_id: str, current: ReadBackItem, text: str,
-                  turn: Turn) -> Turn | None:
-    """Remove the other item a remove request names, or say that it is unclear which
-    one; None when it names the item shown. The item shown stays open either way."""
-    named = _named_item(store, sender_id, current, text)
-    if named is None or named is current:
-        return None
+def _remove_other(store: Store, sender_id: str, named: ReadBackItem | str,
+                  turn: Turn) -> Turn:
+    """Remove `named`, another item than the one shown (what its "Entfernen" button
+    does), and say which; or say that it is unclear which one (UNCLEAR). The item shown
+    stays open either way."""
     if named == UNCLEAR:
         return turn.say("utter_readback_which_item")
     assert isinstance(named, ReadBackItem)
-    if named.item is None:
-        store.supersede_answers(sender_id, [named.answer_id], status="removed")
-    _decide_item(store, sender_id, named, "removed")
-    if named.item is not None:
-        _confirm_decided_answers(store, sender_id)
+    decide(store, sender_id, named.key, REMOVE)
     return turn.say("utter_item_removed_named", item=quote(named.text))
 
 
@@ -262,9 +256,9 @@ def decide_message(store: Store, sender_id: str, key: str | None, value: str,
         # a request of its own ("alle meine Daten löschen", an FAQ question): the rules
         return Turn(slots={Slot.ITEM_DECISION: None}, reject=True)
     decision = typed or (value if value in DECISIONS else None)
-    current = _current(store, sender_id, key)
-    if typed is None and decision in (None, REMOVE) and current is not None \
-            and words.is_typed(message.text):
+    current = _current(store, sender_id, key) if typed is None and decision in (None, REMOVE) \
+        and words.is_typed(message.text) else None
+    if current is not None:
         named = _named_in_words(store, sender_id, current, message.text, decision)
         if named is not None:
             return named
@@ -280,22 +274,21 @@ def _named_in_words(store: Store, sender_id: str, current: ReadBackItem, text: s
     removes the Treff, never the item shown instead; "die oma bitte raus" removes the
     item about the grandmother; "Das mit dem Sportverein stimmt nicht" asks for the right
     words of that item. None: the words decide nothing of their own."""
-    turn = Turn(slots={Slot.ITEM_DECISION: None})
-    if decision == REMOVE or words.says_remove(text):
-        removed = _remove_named(store, sender_id, current, text, turn)
-        if removed is not None:
-            return removed
-        if decision is None and _named_item(store, sender_id, current, text) is current:
-            return decide(store, sender_id, current.key, REMOVE)
+    removing = decision == REMOVE or words.says_remove(text)
+    if not removing and not (decision is None and words.says_change(text)):
         return None
-    if decision is None and words.says_change(text):
-        named = _named_item(store, sender_id, current, text)
-        if named is current:
-            return decide(store, sender_id, current.key, CHANGE)
-        if isinstance(named, ReadBackItem):
-            # the right words for that item first; the item shown comes again afterwards
-            return Turn(slots={Slot.ITEM_DECISION: None, Slot.CURRENT_ITEM: named.key,
-                               Slot.AWAITING_CORRECTION: True})
+    named = _named_item(store, sender_id, current, text)
+    if named is None:
+        return None
+    if named is current:
+        # the item shown, named in own words: what its button does
+        return decide(store, sender_id, current.key, REMOVE if removing else CHANGE)
+    if removing:
+        return _remove_other(store, sender_id, named, Turn(slots={Slot.ITEM_DECISION: None}))
+    if isinstance(named, ReadBackItem):
+        # the right words for that item first; the item shown comes again afterwards
+        return Turn(slots={Slot.ITEM_DECISION: None, Slot.CURRENT_ITEM: named.key,
+                           Slot.AWAITING_CORRECTION: True})
     return None
 
 
@@ -360,9 +353,9 @@ def correct(store: Store, sender_id: str, key: str | None, text: str,
     if typed is None and words.is_typed(text) and words.says_remove(text):
         # "Streichen Sie den Treff" while the right words for another item are asked for:
         # that item goes, and this one is no correction of it
-        named = _remove_named(store, sender_id, item, text, turn)
-        if named is not None:
-            return named
+        named = _named_item(store, sender_id, item, text)
+        if named is not None and named is not item:
+            return _remove_other(store, sender_id, named, turn)
     if typed is not None or not words.is_typed(text) or words.is_non_answer(text) \
             or message.intent == "dont_know":
         return turn.say("utter_item_unchanged")

@@ -36,6 +36,9 @@ def _data() -> dict:
         "choices": {name: (frozenset(item["words"]), frozenset(item["needs_one_of"]))
                     for name, item in raw["choices"].items()},
         "keep_after_not": frozenset(raw["keep_after_not"]),
+        "bare_no_words": frozenset(raw["bare_no_words"]),
+        "not_words": frozenset(raw["not_words"]),
+        "wrong_with_not": frozenset(raw["wrong_with_not"]),
         "non_answers": frozenset(fold(w) for w in raw["non_answers"]),
         "non_answer_words": frozenset(fold(w) for w in raw["non_answer_words"]),
         "not_knowing_words": frozenset(fold(w) for w in raw["not_knowing_words"]),
@@ -299,17 +302,10 @@ def says_remove(text: str) -> bool:
     return any(w in needed for w in tokens(text))
 
 
-# "nicht" alone says nothing about an item ("ja, aber nicht ohne meine Katze"); it says
-# "wrong" beside one of these ("stimmt nicht", "passt nicht", "nicht richtig")
-_WRONG_WITH_NOT = frozenset({"stimmt", "stimmen", "passt", "richtig"})
-_NOT = frozenset({"nicht", "nich", "net"})
-_NO_WORDS = frozenset({"nein", "nee", "ne", "nö", "noe"})
-
-
 def says_change(text: str) -> bool:
     """Words that call something wrong ("Das mit dem Sportverein stimmt nicht", "falsch",
-    "bitte ändern"): a change word other than a bare "nein"/"nicht", or "nicht" beside
-    "stimmt", "passt", "richtig"."""
-    said = set(tokens(text))
-    strong = _data()["choices"][CHANGE][1] - _NOT - _NO_WORDS
-    return bool(said & strong) or bool(said & _NOT and said & _WRONG_WITH_NOT)
+    "bitte ändern"): a change word other than a bare "nein"/"nicht" ("ja, aber nicht ohne
+    meine Katze" calls nothing wrong), or "nicht" beside "stimmt", "passt", "richtig"."""
+    data, said = _data(), set(tokens(text))
+    strong = data["choices"][CHANGE][1] - data["not_words"] - data["bare_no_words"]
+    return bool(said & strong) or bool(said & data["not_words"] and said & data["wrong_with_not"])

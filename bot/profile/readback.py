@@ -69,13 +69,10 @@ def to_second_person(text: str) -> str:
         before_had_ich = False
         for start, end in clauses(doc, *sentence):
             has_ich = any(t.lower_ == "ich" for t in doc[start:end])
-            carried = False             # this clause goes on with the "ich" before it
-            for token in doc[start:end]:
-                form = (has_ich or before_had_ich) and _coordinated_verb(token, rules["verbs"])
-                if form:
-                    replaced[token.i] = form                 # "und koche" → "und kochen"
-                    carried = carried or token.i == start + 1
-            before_had_ich = has_ich or carried
+            # "ich kann lesen | und koche selbst": the clause goes on with the "ich" before it
+            speaks_as_ich = has_ich or before_had_ich
+            before_had_ich = has_ich or (before_had_ich and end - start > 1 and bool(
+                _coordinated_verb(doc[start + 1], rules["verbs"])))
             subordinate = doc[start].lower_ in SUBORDINATORS
             for token in doc[start:end]:
                 verb_position = (token.i == end - 1 and subordinate) or any(
@@ -86,8 +83,10 @@ def to_second_person(text: str) -> str:
                     replaced[token.i] = rules["reflexive"][lower]
                 elif lower in rules["pronouns"]:
                     replaced[token.i] = rules["pronouns"][lower]
-                elif has_ich:
-                    form = _verb_form(token, rules["verbs"], verb_position)
+                elif speaks_as_ich:
+                    # "und koche" → "und kochen" also where the "ich" is left out
+                    form = (has_ich and _verb_form(token, rules["verbs"], verb_position)) \
+                        or _coordinated_verb(token, rules["verbs"])
                     if form:
                         replaced[token.i] = form
     return "".join(replaced.get(t.i, t.text) + t.whitespace_ for t in doc).strip()
@@ -95,11 +94,6 @@ def to_second_person(text: str) -> str:
 
 # "ich kann lesen und koche selbst": after one of these the "ich" may be left out
 _COORDINATORS = frozenset({"und", "oder", "aber", "sondern", "u"})
-
-
-# function words that would pass for a verb with an "n" ("meine" → "meinen", "eine" →
-# "einen"): spaCy's German stop words
-_NOT_COORDINATED = frozenset(STOP_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +116,8 @@ def _coordinated_verb(token, table: dict[str, str]) -> str | None:
     if lower in table:
         return table[lower]
     if (lower.endswith("e") and token.is_alpha and lower not in _grammar()["not_verbs"]
-            and lower not in _NOT_COORDINATED and lower + "n" in _verb_lemmas()):
+            # function words would pass for a verb with an "n" ("meine" → "meinen")
+            and lower not in STOP_WORDS and lower + "n" in _verb_lemmas()):
         return lower + "n"
     return None
 
